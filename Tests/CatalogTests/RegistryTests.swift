@@ -1,0 +1,69 @@
+import Catalog
+import Testing
+
+@Suite struct RegistryTests {
+    @Test func registryListsExactlyTheEventsOfTheSchemas() throws {
+        let schema = try ProtoSchema.load()
+        #expect(EventKind.allCases.map(\.name) == schema.eventNames)
+        #expect(Set(schema.messagesByFile.keys) == [
+            "common.proto", "institution.proto", "structure.proto", "people.proto",
+            "personal_data.proto", "access.proto", "journal.proto", "diary.proto",
+            "operations.proto",
+        ])
+    }
+
+    @Test(arguments: EventKind.allCases)
+    func messageTypeMatchesKind(_ kind: EventKind) {
+        #expect(kind.messageType.eventType == kind.name)
+        // Unprefixed Swift names, and the proto package of every schema.
+        #expect(kind.messageType.protoMessageName == "letopis.\(kind.name)")
+        #expect(EventKind(name: kind.name) == kind)
+        #expect(kind.schemaVersion == 1)
+    }
+
+    @Test func lookupByNameIsExact() {
+        #expect(EventKind(name: "gradeRecorded") == nil)
+        #expect(EventKind(name: "GradeRecorded ") == nil)
+        #expect(EventKind(name: "") == nil)
+    }
+
+    @Test(arguments: EventKind.allCases)
+    func everyEventRoundTrips(_ kind: EventKind) throws {
+        let sample = try SampleEvents.shared.get().message(kind)
+        let bytes = sample.payload()
+        #expect(!bytes.isEmpty)
+
+        let event = try DomainEvent(type: kind.name, schemaVersion: 1, payload: bytes)
+        #expect(event.kind == kind)
+        #expect(event.eventType == kind.name)
+        #expect(event.payload() == bytes)
+        #expect(event.message.isEqualTo(message: sample))
+        #expect(sample.domainEvent.kind == kind)
+
+        // A slice reads in place; a collection without contiguous storage is copied.
+        let slice = ([0xAA] + bytes)[1...]
+        #expect(try DomainEvent(type: kind.name, schemaVersion: 1, payload: slice).payload() == bytes)
+        let lazy = bytes.lazy.map { $0 }
+        #expect(try DomainEvent(type: kind.name, schemaVersion: 1, payload: lazy).payload() == bytes)
+    }
+
+    @Test(arguments: EventKind.allCases)
+    func encodingIsDeterministic(_ kind: EventKind) throws {
+        let first = try SampleEvents.shared.get().message(kind)
+        let second = try SampleEvents.shared.get().message(kind)
+        #expect(first.payload() == second.payload())
+    }
+
+    @Test(arguments: EventKind.allCases)
+    func everyFieldOfTheSampleIsSet(_ kind: EventKind) throws {
+        // Guards the round trip above: a field the sample left out would pass
+        // it without being exercised.
+        let samples = try SampleEvents.shared.get()
+        let json = try DomainEvent(
+            type: kind.name, schemaVersion: 1, payload: samples.message(kind).payload()
+        ).jsonPayload()
+        for field in samples.schema.topLevel(kind.name)!.fields {
+            #expect(json.contains("\"\(field.jsonName)\":"), "\(kind.name).\(field.name) missing")
+        }
+    }
+}
