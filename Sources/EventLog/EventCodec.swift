@@ -1,3 +1,6 @@
+#if canImport(CCryptoBoringSSL)
+import CCryptoBoringSSL
+#endif
 import Crypto
 import Foundation
 
@@ -131,11 +134,25 @@ enum EventCodec {
     }
 }
 
+/// SHA-256 of `bytes`. The log hashes three small inputs per event, and
+/// swift-crypto's `SHA256` allocates a context for each; where its BoringSSL is
+/// visible (Linux), its one-shot function hashes on the stack instead, about
+/// twice as fast for the log's verify. Same bytes in, same digest out.
 @inline(__always)
 func sha256(_ bytes: UnsafeRawBufferPointer) -> Digest32 {
+    #if canImport(CCryptoBoringSSL)
+    var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+    withUnsafeMutableBytes(of: &out) { digest in
+        _ = CCryptoBoringSSL_SHA256(
+            bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
+            digest.baseAddress!.assumingMemoryBound(to: UInt8.self))
+    }
+    return withUnsafeBytes(of: &out) { Digest32(bytes: $0) }
+    #else
     var hasher = SHA256()
     hasher.update(bufferPointer: bytes)
     return hasher.finalize().withUnsafeBytes { Digest32(bytes: $0) }
+    #endif
 }
 
 struct ByteWriter {

@@ -277,6 +277,11 @@ public struct AppendResult: Hashable, Sendable {
     /// True when every event was already in the log (a retry): nothing was written.
     public var wasDuplicate: Bool
 
+    public init(sequences: [UInt64], wasDuplicate: Bool) {
+        self.sequences = sequences
+        self.wasDuplicate = wasDuplicate
+    }
+
     public var first: UInt64 { sequences.first ?? 0 }
     public var last: UInt64 { sequences.last ?? 0 }
 }

@@ -35,14 +35,22 @@ struct LogTables: Sendable {
 
     /// The number of events in `stream` as the transaction sees it.
     func streamVersion(_ stream: String, _ txn: Transaction) throws -> UInt64 {
-        var probe = Array(stream.utf8)
-        let prefixCount = probe.count + 1
-        probe.append(1)  // sorts after every "stream ‖ 0x00 ‖ version" key
-        return try txn.withCursor(streams) { cursor in
-            guard let (key, _) = try probe.withRawBytes({ try cursor.seekBefore($0) }),
+        var buffer: [UInt8] = []
+        return try txn.withCursor(streams) { try LogTables.streamVersion(stream, cursor: $0, buffer: &buffer) }
+    }
+
+    /// `streamVersion` on an open cursor of the streams table, building the
+    /// probe key in `buffer` (no allocation once it has grown).
+    static func streamVersion(_ stream: String, cursor: Cursor, buffer: inout [UInt8]) throws -> UInt64 {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: stream.utf8)
+        let prefixCount = buffer.count + 1
+        buffer.append(1)  // sorts after every "stream ‖ 0x00 ‖ version" key
+        return try buffer.withUnsafeBytes { probe in
+            guard let (key, _) = try cursor.seekBefore(probe),
                   key.count == prefixCount + 8,
                   key[prefixCount - 1] == 0,
-                  key.starts(with: probe.prefix(prefixCount - 1))
+                  memcmp(key.baseAddress!, probe.baseAddress!, prefixCount - 1) == 0
             else { return 0 }
             return BigEndianKey.decode(key, at: prefixCount)
         }

@@ -10,27 +10,18 @@ public enum Merkle {
     /// SHA-256(0x00 ‖ event hash).
     @inline(__always)
     public static func leafHash(_ eventHash: Digest32) -> Digest32 {
-        var buffer = (UInt8(0), eventHash.a.bigEndian, eventHash.b.bigEndian, eventHash.c.bigEndian, eventHash.d.bigEndian)
-        return withUnsafeBytes(of: &buffer) { raw in
-            // The tuple is padded after the first byte; hash the byte, then the words.
-            var hasher = SHA256()
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<1]))
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[8..<40]))
-            return hasher.finalize().withUnsafeBytes { Digest32(bytes: $0) }
-        }
+        // Seven bytes of padding, then 0x00 ‖ hash: the last 33 bytes are hashed.
+        var buffer = (UInt64(0), eventHash.a.bigEndian, eventHash.b.bigEndian, eventHash.c.bigEndian, eventHash.d.bigEndian)
+        return withUnsafeBytes(of: &buffer) { sha256(UnsafeRawBufferPointer(rebasing: $0[7..<40])) }
     }
 
     /// SHA-256(0x01 ‖ left ‖ right).
     @inline(__always)
     public static func nodeHash(_ left: Digest32, _ right: Digest32) -> Digest32 {
-        var buffer = (UInt8(1), left.a.bigEndian, left.b.bigEndian, left.c.bigEndian, left.d.bigEndian,
+        // Seven bytes of padding, then 0x01 ‖ left ‖ right: the last 65 bytes are hashed.
+        var buffer = (UInt64(1).bigEndian, left.a.bigEndian, left.b.bigEndian, left.c.bigEndian, left.d.bigEndian,
                       right.a.bigEndian, right.b.bigEndian, right.c.bigEndian, right.d.bigEndian)
-        return withUnsafeBytes(of: &buffer) { raw in
-            var hasher = SHA256()
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<1]))
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[8..<72]))
-            return hasher.finalize().withUnsafeBytes { Digest32(bytes: $0) }
-        }
+        return withUnsafeBytes(of: &buffer) { sha256(UnsafeRawBufferPointer(rebasing: $0[7..<72])) }
     }
 
     /// The largest power of two strictly less than `n` (n ≥ 2).

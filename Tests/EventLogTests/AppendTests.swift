@@ -200,3 +200,18 @@ import Testing
         #expect(try reopened.verify().isIntact)
     }
 }
+
+@Suite struct TimeOrderedIDTests {
+    @Test func idsMadeOneAfterAnotherGrow() {
+        var previous = UUID.timeOrdered()
+        for _ in 0..<10_000 {
+            let next = UUID.timeOrdered()
+            let ordered = withUnsafeBytes(of: next.uuid) { a in
+                withUnsafeBytes(of: previous.uuid) { b in memcmp(a.baseAddress!, b.baseAddress!, 16) > 0 }
+            }
+            #expect(ordered)
+            #expect(next.uuidString.dropFirst(14).first == "7")  // version 7
+            previous = next
+        }
+    }
+}

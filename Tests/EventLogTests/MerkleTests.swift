@@ -73,3 +73,15 @@ import Testing
         }
     }
 }
+
+/// The hashes against values computed independently (Python's hashlib), so a
+/// faster hashing path can never drift from RFC 6962.
+@Suite struct KnownAnswerTests {
+    @Test func leafNodeAndEmptyRoot() {
+        let first = Digest32(Array(0..<32))!
+        let second = Digest32(Array(32..<64))!
+        #expect(Merkle.leafHash(first).hex == "699cacdb4c39d8e0bb1223352765a7f7acdc51dec6694f7b54c3d0a47f0cc409")
+        #expect(Merkle.nodeHash(first, second).hex == "1a378704c17da31e2d05b6d121c2bb2c7d76f6ee6fa8f983e596c2d034963c57")
+        #expect(Merkle.emptyRoot.hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+}
