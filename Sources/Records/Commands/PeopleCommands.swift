@@ -1,0 +1,343 @@
+import Catalog
+import EventLog
+
+/// The registers: staff and roles, students' movements by order, guardians
+/// (plans/000 item 2, plans/003 items 14–15).
+private let registerRoles: Set<Role> = [.system, .coordinator, .administration]
+
+public struct HireStaff: Command {
+    public var name: PersonName
+    public var position: String
+    public var hiredOn: CivilDate
+    public var email: String
+    public var snils: String
+    public var roles: [Role]
+    /// Given by an import that keeps the school's own ids; otherwise the next `T…`.
+    public var staffID: String?
+
+    public init(name: PersonName, position: String, hiredOn: CivilDate, email: String = "", snils: String = "",
+                roles: [Role] = [.teacher], staffID: String? = nil) {
+        self.name = name
+        self.position = position
+        self.hiredOn = hiredOn
+        self.email = email
+        self.snils = snils
+        self.roles = roles
+        self.staffID = staffID
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let id = staffID ?? c.state.nextID("T", width: 4, among: c.state.staff.keys)
+        let record = "staff member \(id) (\(name.full))"
+        try c.authorize(registerRoles, for: record)
+        try requireName(name, record: record)
+        guard c.state.staff[id] == nil else {
+            throw RuleViolation(.duplicateRecord, record: record, detail: "the id is taken", remedy: "Use another id.")
+        }
+        if !snils.isEmpty {
+            try requireSNILS(snils, record: record)
+            if let same = c.state.staff.values.first(where: { $0.leftOn == nil && sameSNILS($0.snils, snils) }) {
+                throw RuleViolation(.duplicateRecord, record: record,
+                                    detail: "SNILS \(snils) is already \(same.id) \(same.name.full), on the staff",
+                                    remedy: "A member of staff is hired once; grant roles to \(same.id) instead.")
+            }
+        }
+        guard !roles.contains(where: { [.parent, .student, .district, .system, .classTeacher].contains($0) }) else {
+            throw RuleViolation(.invalidInput, record: record, detail: "roles \(roles.map(\.rawValue))",
+                                remedy: "Staff roles are coordinator, teacher and administration; class teachers are set per class.")
+        }
+        var hired = StaffHired()
+        hired.staffID = id
+        hired.name = name
+        hired.position = position
+        hired.hiredOn = hiredOn.iso
+        hired.email = email
+        hired.snils = snils
+        var events: [any CatalogEvent] = [hired]
+        for role in roles {
+            var grant = RoleGranted()
+            grant.staffID = id
+            grant.role = role.userRole
+            events.append(grant)
+        }
+        return Decision(hiredOn, events)
+    }
+}
+
+public struct DismissStaff: Command {
+    public var staffID: String
+    public var on: CivilDate
+    public var orderNumber: String
+    public var reason: String
+
+    public init(staffID: String, on: CivilDate, orderNumber: String, reason: String) {
+        self.staffID = staffID
+        self.on = on
+        self.orderNumber = orderNumber
+        self.reason = reason
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let record = "staff member \(staffID)"
+        try c.authorize([.coordinator, .administration], for: record)
+        let member = try c.state.requireStaff(staffID)
+        guard member.leftOn == nil else {
+            throw RuleViolation(.duplicateRecord, record: record, detail: "already left", remedy: "Nothing to do.")
+        }
+        var left = StaffLeft()
+        left.staffID = staffID
+        left.leftOn = on.iso
+        left.orderNumber = orderNumber
+        left.reason = reason
+        var events: [any CatalogEvent] = [left]
+        events += blockLogin(of: staffID, reason: "уволен(а) \(on.russian)", state: c.state)
+        return Decision(on, events)
+    }
+}
+
+public struct ChangeRole: Command {
+    public var staffID: String
+    public var role: Role
+    public var classID: String
+    public var grant: Bool
+    public var on: CivilDate
+
+    public init(staffID: String, role: Role, classID: String = "", grant: Bool, on: CivilDate) {
+        self.staffID = staffID
+        self.role = role
+        self.classID = classID
+        self.grant = grant
+        self.on = on
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let record = "staff member \(staffID), role \(role.rawValue)"
+        try c.authorize(registerRoles, for: record)
+        let member = try c.state.requireStaff(staffID)
+        guard [.coordinator, .teacher, .administration, .classTeacher].contains(role) else {
+            throw RuleViolation(.invalidInput, record: record, detail: "not a staff role",
+                                remedy: "Use coordinator, teacher, class-teacher or administration.")
+        }
+        if role == .classTeacher { _ = try c.state.requireClass(classID) }
+        let held = member.roles.contains(RoleGrant(role: role, classID: role == .classTeacher ? classID : ""))
+        guard held != grant else {
+            throw RuleViolation(.duplicateRecord, record: record, detail: grant ? "already held" : "not held", remedy: "Nothing to do.")
+        }
+        if grant {
+            var e = RoleGranted()
+            e.staffID = staffID
+            e.role = role.userRole
+            e.classID = role == .classTeacher ? classID : ""
+            return Decision(on, [e])
+        }
+        var e = RoleRevoked()
+        e.staffID = staffID
+        e.role = role.userRole
+        e.classID = role == .classTeacher ? classID : ""
+        return Decision(on, [e])
+    }
+}
+
+/// Enrols a newcomer (a first-grader, or anyone registered for the first time)
+/// or, with `origin`, admits a student arriving from another school.
+public struct EnrollStudent: Command {
+    public var name: PersonName
+    public var sex: Sex
+    public var bornOn: CivilDate
+    public var snils: String
+    public var classID: String
+    public var on: CivilDate
+    public var orderNumber: String
+    /// The school they come from; nil for a plain enrolment.
+    public var origin: (name: String, schoolID: String)?
+    public var studentID: String?
+
+    public init(name: PersonName, sex: Sex, bornOn: CivilDate, snils: String, classID: String, on: CivilDate,
+                orderNumber: String, origin: (name: String, schoolID: String)? = nil, studentID: String? = nil) {
+        self.name = name
+        self.sex = sex
+        self.bornOn = bornOn
+        self.snils = snils
+        self.classID = classID
+        self.on = on
+        self.orderNumber = orderNumber
+        self.origin = origin
+        self.studentID = studentID
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let id = studentID ?? c.state.nextID("S", width: 4, among: c.state.students.keys)
+        let record = "student \(id) (\(name.full))"
+        try c.authorize(registerRoles, for: record)
+        try requireName(name, record: record)
+        try requireSNILS(snils, record: record)
+        let schoolClass = try c.state.requireClass(classID)
+        if let other = c.state.enrolledBySNILS[snils], let existing = c.state.students[other] {
+            throw RuleViolation(.alreadyEnrolled, record: record,
+                                detail: "SNILS \(snils) is \(existing.id) \(existing.name.full), enrolled in \(existing.currentClassID ?? "?")",
+                                remedy: "Move the student (letopis student move) instead of enrolling again.")
+        }
+        guard c.state.students[id] == nil else {
+            throw RuleViolation(.duplicateRecord, record: record, detail: "the id is taken", remedy: "Use another id.")
+        }
+        if let year = c.state.years[schoolClass.year], on > year.endsOn {
+            throw RuleViolation(.outsideYear, record: record, detail: "\(on.russian) is after the end of \(classID)'s year",
+                                remedy: "Enrol into a class of the current year.")
+        }
+        let age = bornOn.days(until: on) / 365
+        guard age >= 5 && age <= 20 else {
+            throw RuleViolation(.invalidInput, record: record, detail: "born \(bornOn.russian), aged \(age) on \(on.russian)",
+                                remedy: "Check the date of birth.")
+        }
+        if let origin {
+            var arrived = StudentArrived()
+            arrived.studentID = id
+            arrived.name = name
+            arrived.sex = sex
+            arrived.bornOn = bornOn.iso
+            arrived.snils = snils
+            arrived.classID = classID
+            arrived.on = on.iso
+            arrived.origin = origin.name
+            arrived.originSchoolID = origin.schoolID
+            arrived.orderNumber = orderNumber
+            return Decision(on, [arrived])
+        }
+        var enrolled = StudentEnrolled()
+        enrolled.studentID = id
+        enrolled.name = name
+        enrolled.sex = sex
+        enrolled.bornOn = bornOn.iso
+        enrolled.snils = snils
+        enrolled.classID = classID
+        enrolled.enrolledOn = on.iso
+        enrolled.orderNumber = orderNumber
+        return Decision(on, [enrolled])
+    }
+}
+
+public struct MoveStudent: Command {
+    public var studentID: String
+    public var toClassID: String
+    public var on: CivilDate
+    public var orderNumber: String
+    public var reason: String
+
+    public init(studentID: String, toClassID: String, on: CivilDate, orderNumber: String, reason: String) {
+        self.studentID = studentID
+        self.toClassID = toClassID
+        self.on = on
+        self.orderNumber = orderNumber
+        self.reason = reason
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let record = "student \(studentID)"
+        try c.authorize(registerRoles, for: record)
+        let student = try c.state.requireEnrolled(studentID)
+        let from = student.currentClassID!
+        let target = try c.state.requireClass(toClassID)
+        guard from != toClassID, target.year == c.state.classes[from]?.year else {
+            throw RuleViolation(.invalidInput, record: record, detail: "from \(from) to \(toClassID)",
+                                remedy: "Move to another class of the same year (promotion is part of the year transition).")
+        }
+        guard let since = student.placements.last?.span.from, on > since else {
+            throw RuleViolation(.invalidInput, record: record, detail: "the student is in \(from) only since \(student.placements.last!.span.from.russian)",
+                                remedy: "Move on a later date.")
+        }
+        var moved = StudentMoved()
+        moved.studentID = studentID
+        moved.fromClassID = from
+        moved.toClassID = toClassID
+        moved.on = on.iso
+        moved.orderNumber = orderNumber
+        moved.reason = reason
+        return Decision(on, [moved])
+    }
+}
+
+public struct GraduateStudent: Command {
+    public var studentID: String
+    public var on: CivilDate
+    public var orderNumber: String
+
+    public init(studentID: String, on: CivilDate, orderNumber: String) {
+        self.studentID = studentID
+        self.on = on
+        self.orderNumber = orderNumber
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let record = "student \(studentID)"
+        try c.authorize(registerRoles, for: record)
+        let student = try c.state.requireEnrolled(studentID)
+        let schoolClass = try c.state.requireClass(student.currentClassID!)
+        guard schoolClass.grade == 9 || schoolClass.grade == 11 else {
+            throw RuleViolation(.notGraduatingGrade, record: "student \(studentID) (\(student.name.full))",
+                                detail: "in \(schoolClass.name), grade \(schoolClass.grade)",
+                                remedy: "Promote the student, or record a departure if they leave.")
+        }
+        var graduated = StudentGraduated()
+        graduated.studentID = studentID
+        graduated.classID = schoolClass.id
+        graduated.grade = Int32(schoolClass.grade)
+        graduated.on = on.iso
+        graduated.orderNumber = orderNumber
+        return Decision(on, [graduated] + blockLogin(of: studentID, reason: "выпуск \(on.russian)", state: c.state))
+    }
+}
+
+public struct RecordDeparture: Command {
+    public var studentID: String
+    public var on: CivilDate
+    public var destination: String
+    public var destinationSchoolID: String
+    public var orderNumber: String
+    public var reason: String
+
+    public init(studentID: String, on: CivilDate, destination: String, destinationSchoolID: String = "",
+                orderNumber: String, reason: String) {
+        self.studentID = studentID
+        self.on = on
+        self.destination = destination
+        self.destinationSchoolID = destinationSchoolID
+        self.orderNumber = orderNumber
+        self.reason = reason
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let record = "student \(studentID)"
+        try c.authorize(registerRoles, for: record)
+        let student = try c.state.requireEnrolled(studentID)
+        try requireText(orderNumber, field: "the order number", record: record)
+        var left = StudentLeft()
+        left.studentID = studentID
+        left.classID = student.currentClassID!
+        left.on = on.iso
+        left.destination = destination
+        left.destinationSchoolID = destinationSchoolID
+        left.orderNumber = orderNumber
+        left.reason = reason
+        return Decision(on, [left] + blockLogin(of: studentID, reason: "выбыл(а) \(on.russian)", state: c.state))
+    }
+}
+
+extension SchoolState {
+    func requireEnrolled(_ studentID: String) throws(RuleViolation) -> Student {
+        let student = try requireStudent(studentID)
+        guard student.isEnrolled else {
+            throw RuleViolation(.notInClassOnDate, record: "student \(studentID) (\(student.name.full))",
+                                detail: "not enrolled in the school now", remedy: "Check the student's movements.")
+        }
+        return student
+    }
+}
+
+/// The block of a person's login when they leave, if they have an open one.
+func blockLogin(of personID: String, reason: String, state: SchoolState) -> [any CatalogEvent] {
+    guard let login = state.loginByPerson[personID], state.logins[login]?.blocked == false else { return [] }
+    var blocked = LoginBlocked()
+    blocked.login = login
+    blocked.reason = reason
+    return [blocked]
+}

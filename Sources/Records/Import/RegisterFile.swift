@@ -1,0 +1,96 @@
+import CSV
+import Foundation
+
+/// A register as a school exports it from Excel: the text decoded whatever the
+/// encoding, split into records by a CSV reader, each with the line of the file
+/// it starts on (the header is line 1 when nothing stands above it).
+public struct RegisterFile: Sendable {
+    public enum TextEncoding: String, Sendable {
+        case utf8 = "UTF-8"
+        case utf8WithBOM = "UTF-8 (BOM)"
+        case utf16 = "UTF-16"
+        case windows1251 = "Windows-1251"
+    }
+
+    public struct Record: Sendable, Hashable {
+        /// The line the record starts on, counting from 1. A cell holding a line
+        /// break makes the next records' lines differ from Excel's row numbers.
+        public var line: Int
+        public var cells: [String]
+
+        /// Excel writes rows of nothing but delimiters below the data.
+        public var isBlank: Bool { cells.allSatisfy(\.isEmpty) }
+    }
+
+    public var encoding: TextEncoding
+    public var delimiter: Character
+    public var records: [Record]
+
+    /// Decodes and splits `data`. Throws only when the bytes are no text at all.
+    public init(data: Data) throws(ImportIssue) {
+        let (text, encoding) = try Self.decode(Array(data))
+        self.encoding = encoding
+        delimiter = Self.delimiter(of: text)
+        records = Self.split(text, delimiter: delimiter)
+    }
+
+    /// A UTF-8 or UTF-16 byte order mark decides; otherwise text that is valid
+    /// UTF-8 is UTF-8 (Windows-1251 Cyrillic almost never is), and the rest is
+    /// Windows-1251, as Russian Excel saves «CSV (разделители — точки с запятой)».
+    static func decode(_ bytes: [UInt8]) throws(ImportIssue) -> (String, TextEncoding) {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            guard let text = String(validating: bytes.dropFirst(3), as: UTF8.self) else {
+                throw ImportIssue(line: 0, reason: "файл помечен как UTF-8, но содержит байты, которые не читаются в этой кодировке")
+            }
+            return (text, .utf8WithBOM)
+        }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            guard let text = String(data: Data(bytes), encoding: .utf16) else {
+                throw ImportIssue(line: 0, reason: "файл помечен как UTF-16, но не читается в этой кодировке")
+            }
+            return (text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, .utf16)
+        }
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return (text, .utf8)
+        }
+        guard let text = String(data: Data(bytes), encoding: .windowsCP1251) else {
+            throw ImportIssue(line: 0, reason: "кодировка файла не распознана; сохраните его из Excel как CSV в UTF-8 или Windows-1251")
+        }
+        return (text, .windows1251)
+    }
+
+    /// The delimiter is whichever of `;`, `,` and tab occurs most often outside
+    /// quotes on the first line (Russian Excel writes `;`, other tools `,`,
+    /// «Текст Юникод» tabs); `;` wins a tie.
+    static func delimiter(of text: String) -> Character {
+        var counts: [Character: Int] = [";": 0, ",": 0, "\t": 0]
+        var quoted = false
+        for character in text {
+            if character == "\"" { quoted.toggle() }
+            if !quoted && character.isNewline { break }
+            if !quoted, counts[character] != nil { counts[character]! += 1 }
+        }
+        let best = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key != ";" && b.key == ";" }
+        return best.map { $0.value > 0 ? $0.key : ";" } ?? ";"
+    }
+
+    /// Splits the text with CSV.swift (quotes, doubled quotes, delimiters and
+    /// line breaks inside quotes), counting the line breaks each record spans.
+    static func split(_ text: String, delimiter: Character) -> [Record] {
+        guard let scalar = delimiter.unicodeScalars.first,
+              let reader = try? CSVReader(string: text, hasHeaderRow: false, trimFields: false, delimiter: scalar)
+        else { return [] }
+        var records: [Record] = []
+        var line = 1
+        while let cells = reader.next() {
+            records.append(Record(line: line, cells: cells.map(Self.clean)))
+            line += 1 + cells.reduce(0) { $0 + $1.filter { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }.count }
+        }
+        return records
+    }
+
+    /// Trims spaces (Excel's non-breaking ones too) around a cell's value.
+    static func clean(_ cell: String) -> String {
+        cell.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

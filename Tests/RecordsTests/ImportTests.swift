@@ -1,0 +1,256 @@
+import Catalog
+import EventLog
+import Foundation
+@testable import Records
+import Testing
+
+/// Register import: encodings, delimiters, quoting, and a file with planted
+/// errors refused whole with each error listed.
+@Suite struct ImportTests {
+    typealias F = SchoolFixture
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("schemas/examples")
+
+    func example(_ name: String) throws -> Data {
+        try Data(contentsOf: ImportTests.examples.appendingPathComponent(name))
+    }
+
+    @discardableResult
+    func load(_ register: Register, _ data: Data, into recorder: Recorder, on date: String = "2024-08-26") async throws -> ImportOutcome {
+        try await RegisterImporter.run(register, data: data, recorder: recorder, as: F.coordinator, on: F.date(date))
+    }
+
+    func rejection(_ register: Register, _ data: Data, into f: F) async throws -> [ImportIssue] {
+        try await rejection(register, data, recorder: f.recorder, log: f.log)
+    }
+
+    func rejection(_ register: Register, _ data: Data, recorder: Recorder, log: EventLog) async throws -> [ImportIssue] {
+        let before = try ExampleSchool.snapshot(log)
+        do {
+            try await load(register, data, into: recorder)
+        } catch let rejected as ImportRejected {
+            #expect(try ExampleSchool.snapshot(log) == before, "a rejected file changed the log")
+            return rejected.issues
+        }
+        Issue.record("the file was imported")
+        return []
+    }
+
+    // MARK: the example files
+
+    @Test func exampleFilesLoadInBothEncodings() async throws {
+        let f = try await ExampleSchool()
+        defer { f.cleanup() }
+        let staff = try await load(.staff, example("staff.csv"), into: f.recorder, on: "2026-08-26")
+        #expect(staff.encoding == .utf8WithBOM && staff.delimiter == ";")
+        #expect(staff.created == ["T0002", "T0003", "T0004", "T0005", "T0006", "T0007"])
+        var state = await f.recorder.state
+        #expect(state.staff["T0006"]?.roles == [RoleGrant(role: .teacher, classID: ""), RoleGrant(role: .administration, classID: "")])
+        #expect(state.staff["T0007"]?.roles == [RoleGrant(role: .teacher, classID: "")])
+        #expect(state.staff["T0005"]?.hiredOn == F.date("2019-09-01"))
+
+        let classes = try await load(.classes, example("classes.csv"), into: f.recorder, on: "2026-08-26")
+        #expect(classes.encoding == .windows1251 && classes.delimiter == ",")
+        #expect(classes.created == ["2026-1А", "2026-5А", "2026-5Б", "2026-9А"])
+        state = await f.recorder.state
+        #expect(state.classes["2026-1А"]?.classTeacherID == "T0007")
+        #expect(state.classes["2026-5Б"]?.classTeacherID == "T0005")
+        #expect(state.classes["2026-9А"]?.classTeacherID == "T0004")
+
+        let students = try await load(.students, example("students.csv"), into: f.recorder, on: "2026-08-26")
+        #expect(students.encoding == .windows1251 && students.delimiter == ";")
+        #expect(students.created.count == 8)
+        state = await f.recorder.state
+        let zaytseva = try #require(state.students.values.first { $0.name.last == "Зайцева" })
+        #expect(zaytseva.placements.first?.span.from == F.date("2026-09-07"))
+        let alyona = try #require(state.students.values.first { $0.name.first == "Алёна" })
+        #expect(alyona.currentClassID == "2026-5Б" && alyona.sex == .female)
+
+        let guardians = try await load(.guardians, example("guardians.csv"), into: f.recorder, on: "2026-08-26")
+        #expect(guardians.encoding == .utf8)
+        #expect(guardians.created.count == 7)   // eight rows, one mother of two
+        state = await f.recorder.state
+        #expect(state.guardians["P0001"]?.name.full == "Андреева Наталья Викторовна")
+        #expect(state.guardians["P0001"]?.children == ["S0001": .mother, "S0007": .mother])
+        #expect(state.guardians["P0005"]?.children == ["S0005": .otherLegalRepresentative])
+    }
+
+    @Test func plantedErrorsAreEachListedAndNothingIsRecorded() async throws {
+        let f = try await ExampleSchool()
+        defer { f.cleanup() }
+        for (register, name) in [(Register.staff, "staff.csv"), (.classes, "classes.csv"), (.students, "students.csv")] {
+            try await load(register, example(name), into: f.recorder, on: "2026-08-26")
+        }
+        let issues = try await rejection(.students, example("students-with-errors.csv"), recorder: f.recorder, log: f.log)
+        let listed = issues.map { "\($0.line)|\($0.column ?? "")|\($0.reason)" }
+        let andreev = "S0001"
+        #expect(listed == [
+            "3|Дата рождения|«31.02.2015» — не дата; пишите дд.мм.гггг, например 01.09.2024",
+            "4|Пол|«X» — пол пишут «м» или «ж»",
+            "5|СНИЛС|неверное контрольное число СНИЛС; сверьте с документом",
+            "6|Класс|нет класса 7В (есть: 1А, 5А, 5Б, 9А)",
+            "7|СНИЛС|ученик с этим СНИЛС уже зачислен: \(andreev) Андреев Борис Ильич, класс 2026-5А",
+            "8|Фамилия|не заполнено",
+            "9|Дата рождения|на дату зачисления 01.09.2026 ученику было бы 2 года; проверьте дату рождения",
+            "10|СНИЛС|СНИЛС 200-300-409 57 уже есть в строке 2",
+        ])
+        #expect(issues.compactMap(\.rule) == [.invalidInput, .alreadyEnrolled, .invalidInput])
+        let report = ImportRejected(register: .students, issues: issues).report
+        #expect(report.contains("строка 7, столбец «СНИЛС»: ученик с этим СНИЛС уже зачислен"))
+        #expect(report.hasPrefix("Реестр «ученики» не загружен, ничего не записано. Ошибок: 8 (строк с ошибками: 8)"))
+    }
+
+    // MARK: encodings, delimiters, quoting
+
+    static let students = """
+        Фамилия;Имя;Отчество;Пол;Дата рождения;СНИЛС;Класс;Дата зачисления;Номер приказа
+        Ёлкин;Семён;Ильич;м;01.02.2013;\(F.snils(5001));5А;02.09.2024;13-у
+        Щукина;Алёна;;ж;2013-03-04;\(F.snils(5002));5Б;02.09.2024;13-у
+
+        """
+
+    func imported(_ data: Data) async throws -> (ImportOutcome, [Student]) {
+        let f = try await F()
+        defer { f.cleanup() }
+        let outcome = try await load(.students, data, into: f.recorder)
+        let state = await f.recorder.state
+        return (outcome, outcome.created.map { state.students[$0]! })
+    }
+
+    @Test func utf8AndWindows1251ReadAlike() async throws {
+        let text = ImportTests.students
+        let (utf8, a) = try await imported(Data(text.utf8))
+        let (bom, b) = try await imported(Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)))
+        let (cp1251, c) = try await imported(try #require(text.data(using: .windowsCP1251)))
+        #expect([utf8.encoding, bom.encoding, cp1251.encoding] == [.utf8, .utf8WithBOM, .windows1251])
+        #expect(a.map(\.name.full) == ["Ёлкин Семён Ильич", "Щукина Алёна"])
+        #expect(a == b && b.map(\.name) == c.map(\.name) && c.map(\.currentClassID) == ["2024-5А", "2024-5Б"])
+        #expect(a[1].bornOn == F.date("2013-03-04"))
+    }
+
+    @Test func commaDelimiterAndQuotedFields() async throws {
+        // Commas, a quoted order number holding «;», a doubled quote and a line break.
+        let text = """
+            фамилия , ИМЯ,отчество,пол,Дата  рождения,снилс,КЛАСС,дата зачисления,"Номер приказа"\r
+            Ёлкин,Семён,Ильич,м,01.02.2013,\(F.snils(5001)),5 «а»,02.09.2024,"13-у; от 30.08.2024"\r
+            "Щукина","Алёна","",ж,04.03.2013,\(F.snils(5002)),5Б,02.09.2024,"13-у ""доп."",\r
+            лист 2"\r
+            Юрьев,Ян,,m,04.03.2013,\(F.snils(5003)),2024-9А,02.09.2024,14-у\r
+
+            """
+        let f = try await F()
+        defer { f.cleanup() }
+        let outcome = try await load(.students, Data(text.utf8), into: f.recorder)
+        #expect(outcome.delimiter == ",")
+        let state = await f.recorder.state
+        let events = try f.log.events(from: 1).compactMap { try? $0.decoded() }
+        let orders = events.compactMap { if case .studentEnrolled(let e) = $0 { e.orderNumber } else { nil } }
+        #expect(orders.suffix(3) == ["13-у; от 30.08.2024", "13-у \"доп.\",\r\nлист 2", "14-у"])
+        #expect(outcome.created.map { state.students[$0]!.currentClassID } == ["2024-5А", "2024-5Б", "2024-9А"])
+
+        // The line break inside the quotes moves the following lines on: a bad
+        // class on the fourth record is reported on line 5.
+        let bad = text.replacingOccurrences(of: "2024-9А", with: "9Я")
+        let fresh = try await F()
+        defer { fresh.cleanup() }
+        let issues = try await rejection(.students, Data(bad.utf8), into: fresh)
+        #expect(issues.map(\.line) == [5] && issues.map(\.column) == ["КЛАСС"], "\(issues)")
+    }
+
+    @Test func titleRowsHeaderVariantsAndMissingColumns() async throws {
+        let f = try await F()
+        defer { f.cleanup() }
+        let text = """
+            Список классов МБОУ СОШ № 1;;
+            ;;
+            КЛАСС;Учебный год;Кл. руководитель;Примечание
+            7Б;2024/2025;Кузнецов И. В.;новый
+            """
+        let outcome = try await load(.classes, Data(text.utf8), into: f.recorder)
+        #expect(outcome.created == ["2024-7Б"] && outcome.ignoredColumns == ["Примечание"])
+        #expect(await f.recorder.state.classes["2024-7Б"]?.classTeacherID == "T0003")
+        let missing = try await rejection(.students, Data("Фамилия;Имя;Класс\nИванов;Иван;5А\n".utf8), into: f)
+        #expect(missing.map(\.column) == ["Пол", "Дата рождения", "СНИЛС", "Дата зачисления", "Номер приказа"])
+        #expect(missing.allSatisfy { $0.line == 1 })
+    }
+
+    @Test func guardiansOfSeveralChildrenAndRefusedLinks() async throws {
+        let f = try await F()
+        defer { f.cleanup() }
+        let text = """
+            Фамилия;Имя;Отчество;Телефон;E-mail;СНИЛС;Ученик;Кем приходится
+            Новикова;Ирина;;+7 900 1;;\(F.snils(7001));S0001;Мать
+            Новикова;Ирина;;+7 900 1;;\(F.snils(7001));\(F.snils(1002));мать
+            Новиков;Пётр;;;p@example.ru;;S0003;опекун
+            """
+        let outcome = try await load(.guardians, Data(text.utf8), into: f.recorder)
+        #expect(outcome.created == ["P0007", "P0008"])
+        let state = await f.recorder.state
+        #expect(state.guardians["P0007"]?.children == ["S0001": .mother, "S0002": .mother])
+        #expect(state.guardians["P0008"]?.children == ["S0003": .otherLegalRepresentative])
+        // The same file again: every guardian is already registered.
+        let again = try await rejection(.guardians, Data(text.utf8), into: f)
+        #expect(again.map(\.line) == [2, 3, 4])
+        #expect(again[0].column == "СНИЛС" && again[0].reason.contains("P0007"))
+        #expect(again[1].column == nil && again[1].reason == "родитель не записан из-за ошибки в строке 2")
+        #expect(again[2].rule == .duplicateRecord && again[2].reason.contains("P0008"))
+        // With the guardian's code, a row only links.
+        let linking = "Код;Фамилия;Имя;Ученик;Кем приходится\nP0008;Новиков;Пётр;S0004;отец\n"
+        try await load(.guardians, Data(linking.utf8), into: f.recorder)
+        #expect(await f.recorder.state.guardians["P0008"]?.children["S0004"] == .father)
+    }
+
+    @Test func fieldsAsSchoolsWriteThem() {
+        #expect(FieldParsing.date("01.09.2024") == F.date("2024-09-01"))
+        #expect(FieldParsing.date("1.9.2024 0:00:00") == F.date("2024-09-01"))
+        #expect(FieldParsing.date("45536") == F.date("2024-09-01"))
+        #expect(FieldParsing.date("01.09.24") == nil && FieldParsing.date("31.02.2024") == nil)
+        #expect(FieldParsing.className("5 «а»")! == (5, "А") && FieldParsing.className("10B")! == (10, "В"))
+        #expect(FieldParsing.className("12А") == nil && FieldParsing.className("5") == nil)
+        #expect(FieldParsing.academicYear("2024/25") == 2024 && FieldParsing.academicYear("2024-2026") == nil)
+        #expect(FieldParsing.roles("Учитель; Администрация").roles == [.teacher, .administration])
+        #expect(Column("Дата приёма").matches(" дата  ПРИЕМА* ") && Column("E-mail").matches("Е-mail"))
+        #expect(StudentRegister.age(21) == "21 год" && StudentRegister.age(12) == "12 лет" && StudentRegister.age(3) == "3 года")
+    }
+}
+
+/// The school of the example files: registered, its coordinator T0001 hired
+/// (as `letopis init` does) and the year 2026/27 defined.
+struct ExampleSchool {
+    let directory: String
+    let log: EventLog
+    let recorder: Recorder
+
+    init() async throws {
+        directory = NSTemporaryDirectory() + "letopis-import-\(UUID().uuidString)"
+        log = try EventLog.create(at: directory, school: "s1")
+        recorder = try Recorder(log: log, clock: { SchoolFixture.at("2026-08-25") })
+        var school = SchoolRegistered()
+        school.schoolID = "s1"
+        school.shortName = "МБОУ СОШ № 1"
+        try await recorder.execute([
+            Submission(RegisterSchool(school, on: SchoolFixture.date("2026-08-25")), as: SchoolFixture.system),
+            Submission(HireStaff(name: SchoolFixture.name("Сидорова", "Ольга", "Петровна"), position: "администратор системы",
+                                 hiredOn: SchoolFixture.date("2026-08-25"), roles: [.coordinator]), as: SchoolFixture.system),
+        ])
+        var year = AcademicYearDefined()
+        year.year = 2026
+        year.startsOn = "2026-09-01"
+        year.endsOn = "2027-05-31"
+        try await recorder.execute(DefineAcademicYear(year), as: SchoolFixture.coordinator)
+    }
+
+    func cleanup() {
+        log.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    static func snapshot(_ log: EventLog) throws -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        try log.scanStored { _, value in
+            out.append(Array(value))
+            return true
+        }
+        return out
+    }
+}
