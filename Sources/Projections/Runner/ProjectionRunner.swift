@@ -1,0 +1,209 @@
+import Catalog
+import EventLog
+import Foundation
+import LMDB
+
+/// Keeps the projections of one school's log up to date, in the school's own
+/// LMDB environment: `view.<projector>.<table>` databases, and `view.positions`
+/// (projector name → last event applied and the projector's version).
+///
+/// Events are read and decoded in batches; each batch is applied to every
+/// projector that has not seen it, in ONE write transaction that also moves the
+/// positions — so a crash leaves every view exactly at its position.
+///
+/// `@unchecked Sendable`: its state is the environment (thread-safe) and the
+/// positions, guarded by `lock`; batches are applied under `applying`.
+public final class ProjectionRunner: @unchecked Sendable {
+    public let log: EventLog
+    public let projectors: [any Projector]
+    public var batchSize = 32_768
+    let databases: [Database]
+    let positionsDB: Database
+    private let lock = NSLock()
+    private let applying = NSLock()
+    private var positions: [String: UInt64] = [:]
+
+    public static let positionsTable = "view.positions"
+
+    /// Opens (creating) the view tables in the log's environment, and resets any
+    /// projector whose stored version differs from its code's: it will be rebuilt
+    /// by the next catch-up.
+    public init(log: EventLog, projectors: [any Projector] = Projections.all) throws {
+        self.log = log
+        self.projectors = projectors
+        let env = log.environment
+        databases = try ViewTables.names.map { try env.database($0, create: true) }
+        positionsDB = try env.database(Self.positionsTable, create: true)
+        let stored = try env.read { txn in
+            try projectors.map { projector in
+                try txn.withValue(positionsDB, key: Array(projector.name.utf8)) { value in
+                    try value.map { raw throws(RowDecodingError) in try PositionRow.decode(raw) }
+                }
+            }
+        }
+        for (projector, row) in zip(projectors, stored) {
+            if let row, row.version == projector.version {
+                positions[projector.name] = row.position
+            } else {
+                try reset(projector)
+            }
+        }
+    }
+
+    /// The status of each projector: its position and version.
+    public func status() -> [(name: String, version: Int, position: UInt64)] {
+        lock.withLock { projectors.map { ($0.name, $0.version, positions[$0.name] ?? 0) } }
+    }
+
+    public func position(of name: String) -> UInt64 { lock.withLock { positions[name] ?? 0 } }
+
+    /// The lowest position of all projectors: every view is at least this current.
+    public var position: UInt64 { lock.withLock { projectors.map { positions[$0.name] ?? 0 }.min() ?? 0 } }
+
+    /// Empties a projector's tables and sets its position to 0, in one transaction.
+    private func reset(_ projector: any Projector) throws {
+        try log.environment.write { txn in
+            for table in projector.tables { try txn.empty(databases[table.index]) }
+            try txn.put(positionsDB, key: Array(projector.name.utf8),
+                        value: PositionRow(position: 0, version: projector.version).encoded())
+        }
+        lock.withLock { positions[projector.name] = 0 }
+    }
+
+    /// What a catch-up did.
+    public struct Progress: Sendable {
+        public var applied: UInt64 = 0
+        public var position: UInt64 = 0
+        public var seconds: Double = 0
+        public var eventsPerSecond: Double { seconds > 0 ? Double(applied) / seconds : 0 }
+    }
+
+    /// Applies every event appended since the projectors' positions, up to
+    /// `through` (default: the head now). `progress` gets (done, total).
+    @discardableResult
+    public func catchUp(through: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Progress {
+        applying.lock()
+        defer { applying.unlock() }
+        let started = DispatchTime.now()
+        let target = try through ?? log.head()
+        let start = position
+        var result = Progress()
+        var next = start + 1
+        var pending = ReadAhead(log: log, size: batchSize)
+        if next <= target { pending.request(from: next, through: target) }
+        while next <= target {
+            let batch = try pending.take()
+            guard let last = batch.last?.sequence else { break }
+            let following = last + 1
+            if following <= target { pending.request(from: following, through: target) }
+            try apply(batch, through: last)
+            result.applied += UInt64(batch.count)
+            next = following
+            progress?(last - start, target - start)
+        }
+        result.position = position
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return result
+    }
+
+    /// Empties the named projectors (all when nil) and replays the whole log into them.
+    @discardableResult
+    public func rebuild(_ names: [String]? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> Progress {
+        for projector in projectors where names == nil || names!.contains(projector.name) {
+            try reset(projector)
+        }
+        return try catchUp(progress: progress)
+    }
+
+    /// Applies one batch (consecutive events ending at `last`) in one transaction.
+    func apply(_ batch: [ProjectedEvent], through last: UInt64) throws {
+        let before = lock.withLock { positions }
+        let active = projectors.filter { (before[$0.name] ?? 0) < last }
+        let retired = try log.environment.write { txn in
+            // Everything below is redone from scratch if LMDB retries the
+            // transaction after growing the map.
+            let store = RowStore(backing: LMDBBacking(txn: txn, databases: databases))
+            for projector in active {
+                let position = before[projector.name] ?? 0
+                // By index: a for-in would copy (and retain) every event for every projector.
+                for i in batch.indices where batch[i].sequence > position {
+                    try projector.apply(batch[i], to: store)
+                }
+            }
+            try store.flush(into: txn, databases: databases)
+            for projector in active {
+                try txn.put(positionsDB, key: Array(projector.name.utf8),
+                            value: PositionRow(position: last, version: projector.version).encoded())
+            }
+            return Retired(store: store)
+        }
+        lock.withLock { for projector in active { positions[projector.name] = last } }
+        // Freeing a batch's cache (tens of thousands of rows) takes a noticeable
+        // share of a catch-up: another thread does it while the next batch runs.
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
+    }
+
+    /// Catches up, then applies new appends as they come, until the task is
+    /// cancelled. `onUpdate` gets the new position after each catch-up.
+    public func follow(onUpdate: @Sendable (UInt64) -> Void = { _ in }) async throws {
+        while !Task.isCancelled {
+            try catchUp()
+            onUpdate(position)
+            var waiting = log.follow(from: position + 1).makeAsyncIterator()
+            // The first new event wakes us; the catch-up reads it again with the rest.
+            guard try await waiting.next() != nil else { return }
+        }
+    }
+
+    /// Runs `body` over the live views in one read transaction.
+    public func read<R>(_ body: (LiveViewSource) throws -> R) throws -> R {
+        try log.environment.read { txn in try body(LiveViewSource(txn: txn, databases: databases)) }
+    }
+
+    /// The digest of one projector's tables (see `ViewDigest`).
+    public func digest(of name: String) throws -> String {
+        guard let projector = projectors.first(where: { $0.name == name }) else {
+            throw ViewError.unknown(what: "projector", given: name, known: projectors.map(\.name))
+        }
+        return try log.environment.read { txn in
+            var digest = ViewDigest()
+            for table in projector.tables {
+                digest.begin(table: table.name)
+                try txn.forEach(databases[table.index]) { key, value in
+                    digest.add(raw: key)
+                    digest.add(raw: value)
+                    return true
+                }
+            }
+            return digest.finish()
+        }
+    }
+}
+
+/// A batch's cache, handed to another thread to be freed. `@unchecked
+/// Sendable`: nothing uses it after the batch's transaction ended.
+private final class Retired: @unchecked Sendable {
+    let store: RowStore
+    init(store: RowStore) { self.store = store }
+}
+
+/// A projector's entry in `view.positions`.
+struct PositionRow: RowCodable {
+    var position: UInt64
+    var version: Int
+
+    func encode(to writer: inout RowWriter) {
+        writer.uint(position)
+        writer.int(version)
+    }
+
+    init(position: UInt64, version: Int) {
+        self.position = position
+        self.version = version
+    }
+
+    init(from reader: inout RowReader) throws(RowDecodingError) {
+        position = try reader.uint()
+        version = try reader.int()
+    }
+}
