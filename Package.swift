@@ -8,12 +8,15 @@ let package = Package(
         .executable(name: "letopis", targets: ["letopis"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Catalog", targets: ["Catalog"]),
+        // For tools/bench's audit stage.
+        .library(name: "Audit", targets: ["Audit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // Debian's liblmdb-dev, seen through a module map; nothing vendored.
@@ -38,11 +41,50 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .target(
+            name: "Records",
+            dependencies: [
+                "Catalog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                // Reads the registers schools export from Excel (register import).
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .target(
+            name: "Projections",
+            dependencies: [
+                "Catalog",
+                "LMDB",
+                // SHA-256 for the digest of a projection's state.
+                .product(name: "Crypto", package: "swift-crypto"),
+                // Writes the views' CSV (`;`, CRLF, quoting) for Excel.
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        // Verify, proofs, signed checkpoints, as-of replay, history, diff, anomalies: reads only the log.
+        .target(
+            name: "Audit",
+            dependencies: [
+                "EventLog",
+                "Catalog",
+                "Projections",
+                "LMDB",
+                // Ed25519 (Curve25519.Signing) for the schools' checkpoint keys; SHA-256.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The deterministic generator of a demo school year, through Records' commands only.
+        .target(name: "SchoolYear", dependencies: ["Records"]),
         .executableTarget(
             name: "letopis",
             dependencies: [
                 "EventLog",
                 "Catalog",
+                "Records",
+                "Projections",
+                "SchoolYear",
+                "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +94,13 @@ let package = Package(
         // A child process for the crash test: appends until it is killed.
         .executableTarget(name: "LogCrashWriter", dependencies: ["EventLog"], path: "Tests/LogCrashWriter"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections"]),
+        .testTarget(name: "SchoolYearTests", dependencies: ["SchoolYear", "Projections"]),
+        // Also runs tools/verify-export.py on exports made by the built letopis program.
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Records", "SchoolYear", "letopis"]),
+        // Runs the built letopis program as a subprocess (found next to the tests).
+        .testTarget(name: "letopisTests", dependencies: ["letopis"]),
     ]
 )
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 
 @main
@@ -16,6 +17,59 @@ struct Letopis: AsyncParsableCommand {
         subcommands: [
             VerifyCommand.self,
             ExportCommand.self,
+            AuditCommand.self,
+            CheckpointCommand.self,
+            ProofCommand.self,
+            VerifyProofCommand.self,
+            KeyCommand.self,
+            DemoCommand.self,
+            JournalCommand.self,
+            DiaryCommand.self,
+            ReportCommand.self,
+            ChangesCommand.self,
+            SummaryCommand.self,
+            RebuildCommand.self,
+            BenchProjectionsCommand.self,
+            InitCommand.self,
+            ImportCommand.self,
+            YearCommand.self,
+            PeriodCommand.self,
+            ReferenceCommand.self,
+            StaffCommand.self,
+            ClassCommand.self,
+            GroupCommand.self,
+            StudentCommand.self,
+            GuardianCommand.self,
+            TimetableCommand.self,
+            LessonCommand.self,
+            TopicCommand.self,
+            HomeworkCommand.self,
+            AttendCommand.self,
+            GradeCommand.self,
+            CorrectCommand.self,
+            FinalCommand.self,
+            ConsentCommand.self,
+            ApplicationCommand.self,
+            LoginCommand.self,
+            BackupCommand.self,
         ]
     )
+
+    /// Failures a user can act on are one line on standard error with their own
+    /// exit status (1: failed, 2: refused by a rule); the rest go to ArgumentParser.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("letopis: \(failure.message)\n".utf8))
+            Foundation.exit(failure.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Audit
+import EventLog
+import Foundation
+
+struct ProofCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proof",
+        abstract: "Make a proof that an event is in the log, or that the log only grew.",
+        discussion: """
+            A proof is a JSON file (docs/log-format.md, "Proofs") that anyone can check without this
+            store: letopis verify-proof, or tools/verify-export.py --proof.
+
+            Examples:
+              letopis proof inclusion --seq 1234 --out proof-1234.json
+              letopis proof inclusion --seq 1234 --checkpoint 5000
+              letopis proof consistency --from 5000 --to 120000 --out grew.json
+            """,
+        subcommands: [InclusionProofCommand.self, ConsistencyProofCommand.self]
+    )
+}
+
+struct InclusionProofCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inclusion",
+        abstract: "Prove that event --seq is in the log as a signed checkpoint saw it.",
+        discussion: """
+            The proof carries the event's stored bytes, the audit path (about log2 N hashes) and the
+            checkpoint. --checkpoint names it: `latest` (the default: the last recorded checkpoint that
+            holds the event, else a fresh one of the whole log), a tree size with a recorded
+            checkpoint, or a checkpoint JSON file.
+            """
+    )
+
+    @OptionGroup var school: SchoolOptions
+
+    @Option(help: "The event's sequence number.")
+    var seq: UInt64
+
+    @Option(help: ArgumentHelp("latest, a tree size, or a checkpoint file.", valueName: "checkpoint"))
+    var checkpoint: String = "latest"
+
+    @Option(help: ArgumentHelp("Write the proof to this file instead of standard output.", valueName: "file"))
+    var out: String?
+
+    func run() throws {
+        let (store, log) = try openAuditLog(school, writable: true)
+        defer { log.close() }
+        do {
+            let chosen = try pickCheckpoint(store: store, log: log)
+            let proof = try InclusionProofDocument.make(log: log, sequence: seq, checkpoint: chosen)
+            try writeDocument(auditJSON(proof), to: out)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    private func pickCheckpoint(store: Store, log: EventLog) throws -> SignedCheckpoint? {
+        let book = try CheckpointBook(log: log)
+        if checkpoint == "latest" {
+            if let latest = try book.latest(), latest.size >= seq { return latest }
+            let signer = try SchoolKeys.signerIfPresent(store: store, school: log.school)
+            return signer == nil ? nil : try Checkpointer(log: log, signer: signer).checkpointHead()
+        }
+        if let size = UInt64(checkpoint) {
+            guard let found = try book.checkpoint(size: size) else {
+                throw CommandFailure("no checkpoint of \(size) events is recorded; see letopis checkpoint --list")
+            }
+            return found
+        }
+        guard let data = FileManager.default.contents(atPath: checkpoint) else { throw CommandFailure("cannot read \(checkpoint)") }
+        return try SignedCheckpoint.parse(data)
+    }
+}
+
+struct ConsistencyProofCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consistency",
+        abstract: "Prove that the log of --to events extends the log of --from events, unchanged.",
+        discussion: "Carries the recorded checkpoints of either size when there are any."
+    )
+
+    @OptionGroup var school: SchoolOptions
+
+    @Option(help: "The earlier tree size.")
+    var from: UInt64
+
+    @Option(help: "The later tree size (default: the whole log).")
+    var to: UInt64?
+
+    @Option(help: ArgumentHelp("Write the proof to this file instead of standard output.", valueName: "file"))
+    var out: String?
+
+    func run() throws {
+        let (_, log) = try openAuditLog(school)
+        defer { log.close() }
+        do {
+            let proof = try ConsistencyProofDocument.make(log: log, from: from, to: try to ?? log.head())
+            try writeDocument(auditJSON(proof), to: out)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+}
+
+struct VerifyProofCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-proof",
+        abstract: "Check a proof file against a signed checkpoint and the school's public key; no store needed.",
+        discussion: """
+            Checks the event's bytes against its hash, the audit path against the root, and the
+            root against the checkpoint's Ed25519 signature. Give the key the school published
+            (--public-key: a .pub file, base64, or hex); without it the key named in the checkpoint
+            is used and a warning says to compare it. Exits 0 when the proof holds, 1 otherwise.
+
+            Examples:
+              letopis verify-proof proof-1234.json --public-key s01.pub
+              letopis verify-proof grew.json --checkpoint checkpoint.json --public-key s01.pub
+            """
+    )
+
+    @Argument(help: "The proof file (from letopis proof).")
+    var proof: String
+
+    @Option(help: ArgumentHelp("A checkpoint file to check against instead of the one in the proof.", valueName: "file"))
+    var checkpoint: String?
+
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("The school's public key: a file, base64 or hex.", valueName: "key"))
+    var publicKey: String?
+
+    func run() throws {
+        guard let json = FileManager.default.contents(atPath: proof) else { throw CommandFailure("cannot read \(proof)") }
+        let key = try publicKey.map(readPublicKey)
+        let given = try checkpoint.map { path -> SignedCheckpoint in
+            guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read \(path)") }
+            do { return try SignedCheckpoint.parse(data) } catch { throw CommandFailure("\(path) is not a checkpoint: \(error)") }
+        }
+        let result = ProofVerifier.verify(json: json, checkpoint: given, publicKey: key)
+        for line in result.passed { print("ok       \(line)") }
+        for line in result.warnings { print("warning  \(line)") }
+        for line in result.failed { print("FAILED   \(line)") }
+        print(result.isValid ? "The proof holds." : "The proof does NOT hold.")
+        if !result.isValid { throw ExitCode(1) }
+    }
+}
+
+/// A public key given on the command line: a file holding it, or the key itself.
+func readPublicKey(_ given: String) throws -> SchoolPublicKey {
+    let text = (try? String(contentsOfFile: given, encoding: .utf8)) ?? given
+    guard let key = SchoolKeys.parsePublicKey(text) else {
+        throw CommandFailure("\(given) is not an Ed25519 public key (PEM, base64 of 32 bytes, or 64 hex digits)")
+    }
+    return key
+}
+
+func writeDocument(_ data: Data, to path: String?) throws {
+    let sink = try OutputSink(path: path)
+    defer { sink.close() }
+    sink.write(data)
+    sink.write("\n")
+}

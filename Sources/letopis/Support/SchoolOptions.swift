@@ -1,0 +1,88 @@
+import ArgumentParser
+import Catalog
+import EventLog
+import Foundation
+import Records
+
+/// The store and the school a command works on.
+struct SchoolOptions: ParsableArguments {
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("The school's id.", discussion: "Defaults to the store's only school.", valueName: "id"))
+    var school: String?
+
+    /// The school's id: the one given, or the store's only school.
+    func schoolID(in store: Store) throws -> String {
+        let schools = try store.schoolIDs()
+        if let school {
+            guard schools.contains(school) else {
+                throw CommandFailure("the store has no school \(school); it has: \(schools.isEmpty ? "none" : schools.joined(separator: ", "))")
+            }
+            return school
+        }
+        guard schools.count == 1 else {
+            throw CommandFailure(schools.isEmpty
+                ? "\(store.path) holds no school yet; create one with letopis init"
+                : "the store holds several schools; choose one with --school: \(schools.joined(separator: ", "))")
+        }
+        return schools[0]
+    }
+
+    func openLog(readOnly: Bool = false) throws -> EventLog {
+        let store = try storeOptions.openStore()
+        let id = try schoolID(in: store)
+        do {
+            return try store.openLog(school: id, options: .init(readOnly: readOnly))
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+}
+
+/// Who records an entry, for the commands that record.
+struct ActorOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp(
+        "Who records it: a staff id (T0001), or a guardian (P0001) or student (S0001) for their own actions.",
+        discussion: "Defaults to $LETOPIS_USER.", valueName: "id"))
+    var user: String?
+
+    @Option(help: ArgumentHelp(
+        "The role to act in: coordinator, teacher, class-teacher, administration, parent or student.",
+        discussion: "Defaults to the role the command needs, if the person holds it.", valueName: "role"))
+    var role: String?
+
+    /// The actor, with `preferred` roles tried in order when no role is given.
+    func actor(state: SchoolState, preferred: [Role]) throws -> Actor {
+        guard let user = user ?? ProcessInfo.processInfo.environment["LETOPIS_USER"] else {
+            throw CommandFailure("say who records this: --as T0001 (or set LETOPIS_USER)")
+        }
+        if let role {
+            guard Role(rawValue: role) != nil else {
+                throw CommandFailure("unknown role \(role); use one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return Actor(userID: user, role: role)
+        }
+        if state.guardians[user] != nil { return Actor(userID: user, role: .parent) }
+        if state.students[user] != nil { return Actor(userID: user, role: .student) }
+        let held = Set(state.staff[user]?.roles.map(\.role) ?? [])
+        let chosen = preferred.first { held.contains($0) } ?? preferred.first ?? .teacher
+        return Actor(userID: user, role: chosen)
+    }
+}
+
+/// Opens the school's recorder and runs a command, printing a refusal as the
+/// rule broken and exiting non-zero.
+func record(_ command: any Command, school: SchoolOptions, actor options: ActorOptions,
+            preferring roles: [Role]) async throws -> (SchoolState, AppendResult) {
+    let log = try school.openLog()
+    defer { log.close() }
+    let recorder = try Recorder(log: log)
+    let actor = try options.actor(state: await recorder.state, preferred: roles)
+    do {
+        let result = try await recorder.execute(command, as: actor)
+        updateAuditTrail(log)
+        return (await recorder.state, result)
+    } catch let violation as RuleViolation {
+        throw CommandFailure("refused: \(violation)", exitCode: 2)
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Projections
+
+extension ViewFormat: ExpressibleByArgument {}
+
+/// Options of every command that reads views: the store, the school, the format.
+struct ViewOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The school (default: the only school in the store).", valueName: "id"))
+    var school: String?
+
+    @Option(help: "text (aligned tables), json (docs/views.md) or csv (for Excel: UTF-8 with BOM, ';').")
+    var format: ViewFormat = .text
+
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var out: String?
+
+    /// The school's log with its projections caught up with it.
+    func openViews() throws -> SchoolViews {
+        let store = try self.store.openStore()
+        let schools = try store.schoolIDs()
+        let id: String
+        if let school {
+            id = school
+        } else if schools.count == 1 {
+            id = schools[0]
+        } else if schools.isEmpty {
+            throw CommandFailure("\(store.path) holds no school log yet")
+        } else {
+            throw CommandFailure("the store holds several schools; name one with --school: \(schools.joined(separator: ", "))")
+        }
+        return try SchoolViews.open(store: store, school: id)
+    }
+
+    /// Every school of the store, each caught up (for district reports).
+    func openAll() throws -> [SchoolViews] {
+        let store = try self.store.openStore()
+        let schools = try school.map { [$0] } ?? store.schoolIDs()
+        guard !schools.isEmpty else { throw CommandFailure("\(store.path) holds no school log yet") }
+        return try schools.map { try SchoolViews.open(store: store, school: $0) }
+    }
+
+    func write(_ view: some RenderableView) throws {
+        let sink = try OutputSink(path: out)
+        defer { sink.close() }
+        do {
+            sink.write(try view.rendered(as: format))
+        } catch {
+            throw CommandFailure("cannot write the view: \(error)")
+        }
+    }
+}
+
+/// One school's log and projections.
+struct SchoolViews {
+    let log: EventLog
+    let runner: ProjectionRunner
+
+    static func open(store: Store, school: String) throws -> SchoolViews {
+        do {
+            let log = try store.openLog(school: school)
+            let runner = try ProjectionRunner(log: log)
+            let behind = try log.head() - runner.position
+            let bar = ProgressBar(total: behind, unit: "events", label: "updating views of \(school)")
+            // A short catch-up needs no bar: it would only flicker.
+            try runner.catchUp { done, _ in if behind > 50_000 { bar.update(done) } }
+            bar.finish()
+            return SchoolViews(log: log, runner: runner)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    /// Runs a query over the live views; view errors become one-line failures.
+    func read<R>(_ body: (any ViewSource) throws -> R) throws -> R {
+        do {
+            return try runner.read { try body($0) }
+        } catch let error as ViewError {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    func close() { log.close() }
+}
+
+/// Parses `YYYY-MM-DD` or `DD.MM.YYYY`.
+func parseDate(_ text: String, option: String) throws -> Day {
+    if let date = CivilDate(iso: text) { return date.daysSinceEpoch }
+    let parts = text.split(separator: ".")
+    if parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]),
+       let date = CivilDate(year: y, month: m, day: d) {
+        return date.daysSinceEpoch
+    }
+    throw ValidationError("\(option): \"\(text)\" is not a date; write 2024-09-20 or 20.09.2024")
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// The `letopis` program as a coordinator and teachers use it, run as a
+/// subprocess on a store of its own: init, the example registers, a day's
+/// entries, a refusal that changes nothing, and verification.
+@Suite(.serialized) struct CommandLineTests {
+    /// The program is built next to the test bundle (the test target depends on it).
+    static let binary: String = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+        return dir.appendingPathComponent("letopis").path
+    }()
+
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("schemas/examples").path
+
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    /// Runs letopis with `arguments` against `store`.
+    @discardableResult
+    func letopis(_ arguments: [String], store: String) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LETOPIS_STORE"] = store
+        environment["LETOPIS_USER"] = nil
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+                   err: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs a command that must succeed, and returns its output.
+    @discardableResult
+    func ok(_ arguments: [String], store: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let run = try letopis(arguments, store: store)
+        #expect(run.status == 0, "letopis \(arguments.joined(separator: " ")): \(run.err)", sourceLocation: sourceLocation)
+        return run.out
+    }
+
+    @Test func aSchoolFromInitToVerify() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "missing \(Self.binary)")
+        let store = NSTemporaryDirectory() + "letopis-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: store) }
+
+        let created = try ok(["init", "--school", "s1", "--name", "МБОУ СОШ № 1", "--coordinator", "Сидорова Ольга Петровна",
+                              "--district", "Лунинский район"], store: store)
+        #expect(created.contains("Координатор: T0001 Сидорова Ольга Петровна"))
+        let again = try letopis(["init", "--school", "s1", "--name", "x", "--coordinator", "Иванов Иван"], store: store)
+        #expect(again.status == 1 && again.err.contains("already has the school s1"))
+
+        let c = ["--as", "T0001"]
+        try ok(["year", "define", "--year", "2026", "--from", "01.09.2026", "--to", "31.05.2027",
+                "--holiday", "осенние каникулы:26.10.2026:03.11.2026"] + c, store: store)
+        try ok(["reference", "standard"] + c, store: store)
+        for register in ["staff", "classes", "students", "guardians"] {
+            let loaded = try ok(["import", register, "\(Self.examples)/\(register).csv"] + c, store: store)
+            #expect(loaded.contains("загружен"), "\(loaded)")
+        }
+        try ok(["timetable", "add", "--class", "5А", "--weekday", "пн", "--slot", "1", "--subject", "math",
+                "--teacher", "Кузнецов Игорь Васильевич", "--from", "01.09.2026"] + c, store: store)
+
+        // A Monday's lesson by its teacher T0003: topic, roll, a grade; the
+        // administration's T0002 corrects the grade (the lesson is past any edit window).
+        let lesson = ["--class", "5А", "--date", "07.09.2026", "--slot", "1"]
+        let held = try ok(["lesson", "--as", "T0003", "--subject", "math", "--topic", "Натуральные числа"] + lesson, store: store)
+        #expect(held.contains("Урок 2026-5А/2026-09-07/1 записан"))
+        let roll = try ok(["attend", "--as", "T0003", "--absent", "S0002:Б", "--absent", "S0003"] + lesson, store: store)
+        #expect(roll.contains("S0002 Белова В. С. — Б; S0003 Волков Г. П. — Н"))
+        let graded = try ok(["grade", "--as", "T0003", "--student", "S0001", "--value", "5", "--work-type", "answer"] + lesson,
+                            store: store)
+        #expect(graded.contains("Оценка M000001 записана: 5 (ответ на уроке), S0001 Андреев Б. И."))
+        let corrected = try ok(["correct", "--as", "T0002", "--grade", "M000001", "--value", "4", "--reason", "ошибка при вводе"],
+                               store: store)
+        #expect(corrected.contains("Оценка M000001 исправлена: 5 → 4"))
+
+        // Refusals exit 2, name the rule, and leave the log byte for byte as it was.
+        let before = try ok(["export"], store: store)
+        let notHis = try letopis(["grade", "--as", "T0004", "--student", "S0001", "--value", "3", "--work-type", "answer"] + lesson,
+                                 store: store)
+        #expect(notHis.status == 2 && notHis.err.contains("rule not-lesson-teacher"), "\(notHis.err)")
+        let noConsent = try letopis(["login", "issue", "--person", "P0002"] + c, store: store)
+        #expect(noConsent.status == 2 && noConsent.err.contains("rule consent-required"), "\(noConsent.err)")
+        let badFile = try letopis(["import", "students", "\(Self.examples)/students-with-errors.csv"] + c, store: store)
+        #expect(badFile.status == 2)
+        #expect(badFile.err.contains("строка 7, столбец «СНИЛС»: ученик с этим СНИЛС уже зачислен: S0001 Андреев Борис Ильич"))
+        #expect(badFile.err.split(separator: "\n").filter { $0.hasPrefix("строка ") }.count == 8)
+        #expect(try ok(["export"], store: store) == before)
+
+        // With a consent, the login is issued on a slip.
+        try ok(["consent", "give", "--person", "P0002", "--document", "С-2"] + c, store: store)
+        let slip = try ok(["login", "issue", "--person", "P0002"] + c, store: store)
+        #expect(slip.contains("Логин:             belov.sp") && slip.contains("Временный пароль:  "))
+
+        let verified = try ok(["verify"], store: store)
+        #expect(verified.contains("school s1: intact"))
+    }
+
+    @Test func everyEntryCommandExplainsItselfWithAnExample() throws {
+        let commands = [
+            ["init"], ["import"], ["year", "define"], ["year", "transition"], ["period", "define"], ["period", "close"],
+            ["period", "reopen"], ["reference", "standard"], ["reference", "subject"], ["reference", "work-type"],
+            ["reference", "attendance-code"], ["reference", "bells"], ["staff", "hire"], ["staff", "grant"], ["staff", "revoke"],
+            ["staff", "dismiss"], ["class", "create"], ["group", "create"], ["group", "add"], ["group", "remove"],
+            ["student", "enrol"], ["student", "arrive"], ["student", "move"], ["student", "leave"], ["student", "graduate"],
+            ["guardian", "register"], ["guardian", "link"], ["timetable", "add"], ["timetable", "end"], ["lesson", "hold"],
+            ["lesson", "void"], ["topic"], ["homework"], ["attend"], ["grade"], ["correct"], ["final"], ["consent", "give"],
+            ["consent", "refuse"], ["consent", "withdraw"], ["application"], ["login", "issue"], ["login", "activate"],
+            ["login", "block"], ["login", "unblock"], ["login", "reset"], ["backup"],
+        ]
+        for command in commands {
+            let help = try letopis(command + ["--help"], store: "/nonexistent")
+            #expect(help.status == 0 && help.out.contains("letopis \(command.joined(separator: " "))"),
+                    "\(command): \(help.err)")
+            #expect(help.out.contains("Example"), "\(command) has no example")
+        }
+    }
+}
