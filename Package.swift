@@ -76,6 +76,35 @@ let package = Package(
         ),
         // The deterministic generator of a demo school year, through Records' commands only.
         .target(name: "SchoolYear", dependencies: ["Records"]),
+        // School bundles for the district; the district's store, import checks, views and reconciliation.
+        .target(
+            name: "District",
+            dependencies: [
+                "EventLog",
+                "Catalog",
+                "Projections",
+                "Audit",
+                "LMDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Debian's Cairo and Pango (PDF, text layout), seen through a module map.
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+        ),
+        // Year-end journal books: the book model with page digests, pagination, the PDF renderer.
+        .target(
+            name: "Printing",
+            dependencies: [
+                "EventLog",
+                "Projections",
+                "Audit",
+                "CCairo",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "letopis",
             dependencies: [
@@ -85,6 +114,8 @@ let package = Package(
                 "Projections",
                 "SchoolYear",
                 "Audit",
+                "Printing",
+                "District",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,6 +132,10 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Records", "SchoolYear", "letopis"]),
         // Runs the built letopis program as a subprocess (found next to the tests).
         .testTarget(name: "letopisTests", dependencies: ["letopis"]),
+        // Three generated schools of one district: bundles, refused imports, reconciliation.
+        .testTarget(name: "DistrictTests", dependencies: ["District", "SchoolYear", "Records", "Audit", "Projections"]),
+        // Prints books from a demo store made by the built letopis program; reads them back with poppler-utils.
+        .testTarget(name: "PrintingTests", dependencies: ["Printing", "Projections", "Audit", "EventLog", "letopis"]),
     ]
 )
 

@@ -28,6 +28,8 @@ struct Letopis: AsyncParsableCommand {
             ReportCommand.self,
             ChangesCommand.self,
             SummaryCommand.self,
+            PrintCommand.self,
+            VerifyPrintCommand.self,
             RebuildCommand.self,
             BenchProjectionsCommand.self,
             InitCommand.self,
@@ -52,6 +54,8 @@ struct Letopis: AsyncParsableCommand {
             ApplicationCommand.self,
             LoginCommand.self,
             BackupCommand.self,
+            BundleCommand.self,
+            DistrictCommand.self,
         ]
     )
 

@@ -50,7 +50,7 @@ import Testing
 }
 
 /// Several schools of one district: some students leave one for another.
-@Suite struct DistrictTests {
+@Suite struct GeneratedDistrictTests {
     @Test func transfersBetweenSchoolsMatchBySNILSAndDates() async throws {
         var options = SchoolYearOptions.small(seed: 9, weeks: 30)
         options.schools = 2

@@ -32,7 +32,7 @@ extension ClassJournal: RenderableView {
         var grid = TextTable(["Ученик"] + lessonHeaders + ["Итог", "Ср.", "Ср.взв."],
                              alignments: [.left] + lessons.map { _ in .left } + [.left, .right, .right])
         for student in students {
-            let left = student.memberships.compactMap { $0.to }.last.map { " (выбыл \(RussianNumber.date($0)))" } ?? ""
+            let left = student.memberships.compactMap { $0.to }.last.map { " (выб. \(RussianNumber.date($0)))" } ?? ""
             grid.add([student.name + (student.memberships.contains { $0.to == nil } ? "" : left)]
                      + student.cells.map(Self.cellText)
                      + [student.final ?? "", RussianNumber.decimal(student.average), RussianNumber.decimal(student.weightedAverage)])
