@@ -70,7 +70,7 @@ struct DemoSummary {
         let subject = grade <= 6 ? "Математика" : grade <= 9 ? "Алгебра" : "Алгебра и начала математического анализа"
         let student = first.firstStudent["\(grade)А"] ?? "S0001"
         let period = grade >= 10 ? "1 полугодие" : "1 четверть"
-        return """
+        let lines = """
               letopis verify \(flag)
               letopis journal \(flag)\(school)--class \(grade)А --subject "\(subject)" --period "\(period)"
               letopis diary \(flag)\(school)--student \(student) --week \(year)-10-14
@@ -81,7 +81,12 @@ struct DemoSummary {
               letopis changes \(flag)\(school)--class \(grade)А --subject "\(subject)"
               letopis audit anomalies \(flag)\(school)--from \(year)-09-01 --to \(year)-12-31
               letopis audit verify \(flag)\(school)
+              letopis print journal \(flag)\(school)--class \(grade)А --out \(grade)А.pdf
             """
+        // The flags end in a space; a line must not.
+        return lines.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String($0.reversed().drop { $0 == " " }.reversed()) }
+            .joined(separator: "\n")
     }
 
     private func n(_ value: Int) -> String { grouped(UInt64(max(0, value))) }
