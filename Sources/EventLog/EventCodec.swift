@@ -137,9 +137,10 @@ enum EventCodec {
 /// SHA-256 of `bytes`. The log hashes three small inputs per event, and
 /// swift-crypto's `SHA256` allocates a context for each; where its BoringSSL is
 /// visible (Linux), its one-shot function hashes on the stack instead, about
-/// twice as fast for the log's verify. Same bytes in, same digest out.
+/// twice as fast for the log's verify. Same bytes in, same digest out. Public, so
+/// that every reader of the log (audit, district) hashes the same way.
 @inline(__always)
-func sha256(_ bytes: UnsafeRawBufferPointer) -> Digest32 {
+public func sha256(_ bytes: UnsafeRawBufferPointer) -> Digest32 {
     #if canImport(CCryptoBoringSSL)
     var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
     withUnsafeMutableBytes(of: &out) { digest in

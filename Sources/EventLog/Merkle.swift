@@ -93,16 +93,23 @@ public enum Merkle {
 /// The right edge of a growing tree: the roots of its perfect subtrees, largest
 /// first. Appending a leaf merges equal-sized neighbours, so each append costs one
 /// leaf hash plus, on average, one node hash; the root folds the edge.
-struct MerkleFrontier: Sendable, Equatable {
-    private(set) var size: UInt64 = 0
-    private(set) var nodes: [Digest32] = []
+public struct MerkleFrontier: Sendable, Equatable {
+    public private(set) var size: UInt64 = 0
+    public private(set) var nodes: [Digest32] = []
 
-    init() {}
+    public init() {}
 
     init(size: UInt64, nodes: [Digest32]) {
         precondition(nodes.count == size.nonzeroBitCount)
         self.size = size
         self.nodes = nodes
+    }
+
+    /// The frontier of a tree of `size` leaves from stored or received nodes;
+    /// nil when their number does not fit the size (one per set bit).
+    public init?(size: UInt64, checking nodes: [Digest32]) {
+        guard nodes.count == size.nonzeroBitCount else { return nil }
+        self.init(size: size, nodes: nodes)
     }
 
     /// Adds the leaf of the next event; `completed` sees every perfect subtree the
@@ -123,7 +130,12 @@ struct MerkleFrontier: Sendable, Equatable {
         size += 1
     }
 
-    var root: Digest32 {
+    /// Adds the leaf of the next event.
+    public mutating func append(eventHash: Digest32) {
+        append(eventHash: eventHash) { _, _, _ in }
+    }
+
+    public var root: Digest32 {
         guard var acc = nodes.last else { return Merkle.emptyRoot }
         for node in nodes.dropLast().reversed() { acc = Merkle.nodeHash(node, acc) }
         return acc

@@ -90,10 +90,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 }
 
-struct SplitMix64 {
-    var state: UInt64
+/// SplitMix64: seeds the generator above, and is on its own the fast, plain
+/// generator of the synthetic benchmark years.
+public struct SplitMix64 {
+    public var state: UInt64
 
-    mutating func next() -> UInt64 {
+    public init(state: UInt64) { self.state = state }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,7 +1,3 @@
-#if canImport(CCryptoBoringSSL)
-import CCryptoBoringSSL
-#endif
-import Crypto
 import EventLog
 import Foundation
 
@@ -58,23 +54,4 @@ struct MerkleEdge: Sendable, Equatable {
         for node in nodes.dropLast().reversed() { acc = Merkle.nodeHash(node.hash, acc) }
         return acc
     }
-}
-
-/// SHA-256 on the stack through BoringSSL where it is visible (as the log does),
-/// else through swift-crypto.
-@inline(__always)
-func sha256(_ bytes: UnsafeRawBufferPointer) -> Digest32 {
-    #if canImport(CCryptoBoringSSL)
-    var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-    withUnsafeMutableBytes(of: &out) { digest in
-        _ = CCryptoBoringSSL_SHA256(
-            bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
-            digest.baseAddress!.assumingMemoryBound(to: UInt8.self))
-    }
-    return withUnsafeBytes(of: &out) { Digest32(bytes: $0) }
-    #else
-    var hasher = SHA256()
-    hasher.update(bufferPointer: bytes)
-    return hasher.finalize().withUnsafeBytes { Digest32(bytes: $0) }
-    #endif
 }

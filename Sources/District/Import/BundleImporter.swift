@@ -1,5 +1,4 @@
 import Audit
-import Crypto
 import EventLog
 import Foundation
 import LMDB
@@ -103,8 +102,9 @@ public struct BundleImporter {
         }
 
         // 5–6: the events.
-        var tree = GrowingTree(size: held?.size ?? 0, nodes: held?.frontier ?? [])
-        guard tree.isWellFormed else { throw refuse(.damaged, "the district's record of \(h.school) is damaged (Merkle edge)") }
+        guard var tree = MerkleFrontier(size: held?.size ?? 0, checking: held?.frontier ?? []) else {
+            throw refuse(.damaged, "the district's record of \(h.school) is damaged (Merkle edge)")
+        }
         var previous: Digest32 = .zero
         if h.from > 1 {
             previous = h.from == m + 1 ? held!.lastHash : heldHashes[0]
@@ -130,7 +130,7 @@ public struct BundleImporter {
                 return
             }
             let body = UnsafeRawBufferPointer(rebasing: stored[0..<(stored.count - 32)])
-            let recomputed = SHA256.hash(data: body).withUnsafeBytes { Digest32(bytes: $0) }
+            let recomputed = sha256(body)
             guard recomputed == hash else {
                 failure = refuse(.chain, "event #\(sequence): its content does not match its hash (changed after it was written)", at: sequence)
                 return

@@ -3,6 +3,7 @@ import Catalog
 import EventLog
 import Foundation
 import Projections
+import SchoolYear
 
 /// The projections' benchmark (tools/bench-projections): rebuild speed against
 /// the log's own scan rate, and the latency of one journal and one diary week.
@@ -58,7 +59,7 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
                 let classes = try lookup.classes()
                 let subjects = try lookup.subjects()
                 let students = try source.rows(ViewTables.students).map(\.row)
-                var rng = SplitMix(state: 7)
+                var rng = SplitMix64(state: 7)
                 guard !classes.isEmpty, !subjects.isEmpty, !students.isEmpty else { return }
                 for _ in 0..<reads {
                     let klass = classes[Int(rng.next() % UInt64(classes.count))]

@@ -1,6 +1,7 @@
 import Catalog
 import EventLog
 import Foundation
+import SchoolYear
 
 /// A synthetic school year for benchmarks, written through the event catalog
 /// (not through the rules: this only has to look like a year's log, quickly).
@@ -11,7 +12,7 @@ struct SyntheticSchool {
     let id: String
     var letters = 4
     var studentsPerClass = 25
-    private var rng: SplitMix
+    private var rng: SplitMix64
     private var out: [ProposedEvent] = []
     private let year: Int32 = 2024
     private let subjects = ["math", "rus", "lit", "eng", "hist", "bio", "geo", "phys", "chem", "pe"]
@@ -21,7 +22,7 @@ struct SyntheticSchool {
 
     init(id: String, seed: UInt64) {
         self.id = id
-        rng = SplitMix(state: seed)
+        rng = SplitMix64(state: seed)
     }
 
     /// Produces the year's events in order, handing them over in chunks.
@@ -194,18 +195,5 @@ struct SyntheticSchool {
                 }
             }
         }
-    }
-}
-
-/// A small, fast, seeded generator.
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
