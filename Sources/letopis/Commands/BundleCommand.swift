@@ -33,7 +33,7 @@ struct BundleCommand: ParsableCommand {
     func run() throws {
         let store = try school.storeOptions.openStore()
         let id = try school.schoolID(in: store)
-        do {
+        try asCommandFailure {
             let log = try store.openLog(school: id)
             defer { log.close() }
             let signer = try SchoolKeys.signer(store: store, school: id)
@@ -41,10 +41,6 @@ struct BundleCommand: ParsableCommand {
             let h = record.header
             let carried = h.eventCount == 0 ? "новых событий нет" : "события #\(h.from)–#\(h.to) (\(grouped(h.eventCount)))"
             confirm("Пакет \(h.number) школы \(id) записан в \(out): \(carried); контрольная точка \(grouped(h.checkpoint.size)) событий, корень \(h.checkpoint.root.hex); SHA-256 файла \(record.sha256).")
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 }

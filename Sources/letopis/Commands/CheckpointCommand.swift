@@ -31,7 +31,7 @@ struct CheckpointCommand: ParsableCommand {
     func run() throws {
         let (store, log) = try openAuditLog(school, writable: true)
         defer { log.close() }
-        do {
+        try asCommandFailure {
             if list {
                 let all = try CheckpointBook(log: log).all()
                 if all.isEmpty { print("Подписанных контрольных точек нет.") }
@@ -50,10 +50,6 @@ struct CheckpointCommand: ParsableCommand {
             let json = checkpoint.json()
             if let out { try (json + "\n").write(toFile: out, atomically: true, encoding: .utf8) }
             print(json)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 }

@@ -159,23 +159,13 @@ struct DistrictViewOptions: ParsableArguments {
     func reports<R>(_ body: (DistrictReports) throws -> R) throws -> R {
         let district = try storeOptions.openDistrict()
         defer { district.close() }
-        do {
+        return try asCommandFailure {
             return try body(DistrictReports(district: district))
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 
     func write(_ view: some RenderableView) throws {
-        let sink = try OutputSink(path: out)
-        defer { sink.close() }
-        do {
-            sink.write(try view.rendered(as: format))
-        } catch {
-            throw CommandFailure("cannot write the view: \(error)")
-        }
+        try writeView(view, as: format, to: out)
     }
 }
 

@@ -36,14 +36,10 @@ struct PrintOptions: ParsableArguments {
     func open(position override: UInt64? = nil, sign: Bool = true) throws -> (EventLog, PrintSource) {
         let store = try school.storeOptions.openStore()
         let id = try school.schoolID(in: store)
-        do {
+        return try asCommandFailure {
             let log = try store.openLog(school: id)
             let signer = sign ? try SchoolKeys.signerIfPresent(store: store, school: id) : nil
             return (log, try PrintSource(log: log, signer: signer, position: override ?? at ?? checkpoint))
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 }
@@ -90,7 +86,7 @@ struct PrintJournalCommand: ParsableCommand {
         let stamp = source.stamp
         let note = stamp.signedAt.map { "signed \($0)" } ?? "not signed: the school has no key"
         FileHandle.standardError.write(Data("\(stamp.school): printing from #\(stamp.position), root \(stamp.root) (\(note))\n".utf8))
-        do {
+        try asCommandFailure {
             guard all else {
                 let klass = try source.resolveClass(className!, year: options.year)
                 let book = try source.book(class: klass)
@@ -126,12 +122,6 @@ struct PrintJournalCommand: ParsableCommand {
             }
             let seconds = Date().timeIntervalSince(started)
             print(String(format: "%d books, %d pages in %.1f s", classes.count, pages, seconds))
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch let error as ViewError {
-            throw CommandFailure(error.description)
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 
@@ -189,17 +179,11 @@ struct VerifyPrintCommand: ParsableCommand {
         }
         let (log, source) = try options.open(position: position, sign: false)
         defer { log.close() }
-        do {
+        try asCommandFailure {
             let klass = try source.resolveClass(className, year: options.year)
             let check = try source.verify(class: klass, page: page, digest: printed ?? "")
             print(check.message)
             if !check.matches { throw CommandFailure("page \(page) of \(klass.name) does not match the log", exitCode: 1) }
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch let error as ViewError {
-            throw CommandFailure(error.description)
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 }

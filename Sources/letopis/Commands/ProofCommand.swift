@@ -46,14 +46,10 @@ struct InclusionProofCommand: ParsableCommand {
     func run() throws {
         let (store, log) = try openAuditLog(school, writable: true)
         defer { log.close() }
-        do {
+        try asCommandFailure {
             let chosen = try pickCheckpoint(store: store, log: log)
             let proof = try InclusionProofDocument.make(log: log, sequence: seq, checkpoint: chosen)
             try writeDocument(auditJSON(proof), to: out)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 

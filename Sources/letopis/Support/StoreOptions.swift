@@ -41,6 +41,18 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+/// Runs `body`, turning any other error into a CommandFailure with the error's
+/// own words, so that it is printed as «letopis: …» and not as a usage error.
+func asCommandFailure<R>(_ body: () throws -> R) throws -> R {
+    do {
+        return try body()
+    } catch let failure as CommandFailure {
+        throw failure
+    } catch {
+        throw CommandFailure("\(error)")
+    }
+}
+
 /// swift-log may be bootstrapped once per process; the first command's level wins.
 private let loggingBootstrapped = Mutex(false)
 

@@ -44,13 +44,18 @@ struct ViewOptions: ParsableArguments {
     }
 
     func write(_ view: some RenderableView) throws {
-        let sink = try OutputSink(path: out)
-        defer { sink.close() }
-        do {
-            sink.write(try view.rendered(as: format))
-        } catch {
-            throw CommandFailure("cannot write the view: \(error)")
-        }
+        try writeView(view, as: format, to: out)
+    }
+}
+
+/// Renders a view (a school's or the district's) to standard output or a file.
+func writeView(_ view: some RenderableView, as format: ViewFormat, to path: String?) throws {
+    let sink = try OutputSink(path: path)
+    defer { sink.close() }
+    do {
+        sink.write(try view.rendered(as: format))
+    } catch {
+        throw CommandFailure("cannot write the view: \(error)")
     }
 }
 
@@ -60,7 +65,7 @@ struct SchoolViews {
     let runner: ProjectionRunner
 
     static func open(store: Store, school: String) throws -> SchoolViews {
-        do {
+        return try asCommandFailure {
             let log = try store.openLog(school: school)
             let runner = try ProjectionRunner(log: log)
             let behind = try log.head() - runner.position
@@ -69,10 +74,6 @@ struct SchoolViews {
             try runner.catchUp { done, _ in if behind > 50_000 { bar.update(done) } }
             bar.finish()
             return SchoolViews(log: log, runner: runner)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 
