@@ -73,3 +73,17 @@ extension RecordedEvent {
         }
     }
 }
+
+extension EventEnvelope {
+    /// The event's payload as its catalog message, decoded in place. Errors name
+    /// the event's sequence in the log.
+    public func decoded() throws(CatalogError) -> DomainEvent {
+        do {
+            let bytes = UnsafeBufferPointer(start: payload.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                            count: payload.count)
+            return try DomainEvent(type: type, schemaVersion: schemaVersion, payload: bytes)
+        } catch {
+            throw error.at(sequence: sequence)
+        }
+    }
+}

@@ -83,3 +83,18 @@ public struct RecordedEvent: Sendable, Hashable {
         self.hash = hash
     }
 }
+
+/// What projectors read of an event, read in place from the log: no copy of
+/// the payload, and none of the text fields a view never needs.
+///
+/// `payload` points into the log's memory map and is valid only during the
+/// `EventLog.scanEnvelopes` call that handed out the envelope.
+public struct EventEnvelope {
+    public let sequence: UInt64
+    public let recordedAt: Timestamp
+    public let effectiveDate: CivilDate
+    public let actor: Actor
+    public let type: String
+    public let schemaVersion: UInt16
+    public let payload: UnsafeRawBufferPointer
+}

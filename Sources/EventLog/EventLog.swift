@@ -204,6 +204,14 @@ public final class EventLog: @unchecked Sendable {
         }
     }
 
+    /// Visits events in order as envelopes read in place (see `EventEnvelope`):
+    /// the projections' scan, which needs neither the stream nor a copy of the payload.
+    public func scanEnvelopes(from: UInt64 = 1, through: UInt64 = .max, _ body: (EventEnvelope) throws -> Bool) throws {
+        try scanStored(from: from, through: through) { sequence, value in
+            try body(try EventCodec.envelope(value, sequence: sequence))
+        }
+    }
+
     /// Visits the stored bytes of events (previous hash ‖ canonical ‖ hash), for
     /// exports and verification; the buffer is valid only during the call.
     public func scanStored(

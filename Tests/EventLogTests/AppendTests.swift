@@ -1,4 +1,4 @@
-import EventLog
+@testable import EventLog
 import Foundation
 import Testing
 
@@ -41,6 +41,61 @@ import Testing
         #expect(stored.payload == [0, 1, 2, 255])
         #expect(stored.recordedAt == proposed.recordedAt)
         #expect(try log.sequence(of: proposed.id) == 1)
+    }
+
+    @Test func envelopesReadInPlaceAgreeWithRecordedEvents() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let log = try EventLog.create(at: dir.path, school: "school-7", options: .init(durable: false))
+        defer { log.close() }
+        // Cyrillic text takes the validating path, ASCII the fast one.
+        let events = [
+            makeEvent(payload: "first"),
+            ProposedEvent(stream: "student/S0001", type: "StudentEnrolled", schemaVersion: 2,
+                          effectiveDate: CivilDate(iso: "2024-09-01")!, actor: Actor(userID: "Иванова", role: "учитель"),
+                          payload: [0, 1, 2, 255], recordedAt: Timestamp(microseconds: 1_725_170_000_123_456)),
+            makeEvent(payload: "third", day: 3),
+        ]
+        try await log.append(events)
+        var recorded: [RecordedEvent] = []
+        try log.scan { recorded.append($0); return true }
+        var seen = 0
+        try log.scanEnvelopes(from: 1, through: 3) { envelope in
+            let event = recorded[seen]
+            #expect(envelope.sequence == event.sequence)
+            #expect(envelope.recordedAt == event.recordedAt)
+            #expect(envelope.effectiveDate == event.effectiveDate)
+            #expect(envelope.actor == event.actor)
+            #expect(envelope.type == event.type)
+            #expect(envelope.schemaVersion == event.schemaVersion)
+            #expect(Array(envelope.payload) == event.payload)
+            seen += 1
+            return true
+        }
+        #expect(seen == 3)
+        #expect(recorded[1].actor == Actor(userID: "Иванова", role: "учитель"))
+    }
+
+    @Test func textThatIsNotUTF8IsAMalformedEvent() throws {
+        let fields = EventCodec.Fields(
+            sequence: 5, id: .timeOrdered(), recordedAt: Timestamp(microseconds: 0),
+            effectiveDate: CivilDate(iso: "2024-09-02")!, streamVersion: 1, schemaVersion: 1, school: "s1",
+            stream: "lesson/1", type: "GradeRecorded", actorUser: "T0001", actorRole: "teacher", payload: [1])
+        var value = [UInt8](repeating: 0, count: fields.storedSize)
+        _ = value.withUnsafeMutableBytes { EventCodec.write(fields, previous: .zero, into: $0) }
+        // The role's first byte: 0xFF begins no UTF-8 sequence.
+        let role = value.count - EventCodec.hashSize - 4 - 1 - "teacher".utf8.count
+        #expect(value[role] == UInt8(ascii: "t"))
+        value[role] = 0xFF
+        value.withUnsafeBytes { bytes in
+            for decode in [{ _ = try EventCodec.decode(bytes, sequence: 5) },
+                           { _ = try EventCodec.envelope(bytes, sequence: 5) }] {
+                #expect { try decode() } throws: { error in
+                    guard case EventLogError.malformedEvent(sequence: 5, reason: let reason) = error else { return false }
+                    return reason.contains("UTF-8")
+                }
+            }
+        }
     }
 
     @Test func readsByStreamInVersionOrder() async throws {

@@ -141,6 +141,40 @@ func digests(_ runner: ProjectionRunner) throws -> [String] {
         #expect(runner.position == point)
     }
 
+    @Test func schoolsRebuiltSideBySideMatchOneAtATime() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let store = try Store.create(at: dir.path + "/store", kind: .district)
+        let scenario = Scenario.build()
+        // Three schools of different lengths, so that the workers finish apart.
+        let schools = ["sch-a", "sch-b", "sch-c"]
+        var expected: [String: [String]] = [:]
+        for (n, school) in schools.enumerated() {
+            let log = try store.createLog(school: school, options: .init(durable: false))
+            try await log.append(Array(scenario.events.prefix(scenario.events.count - 10 * n)))
+            let runner = try ProjectionRunner(log: log)
+            try runner.catchUp()
+            expected[school] = try digests(runner)
+            log.close()
+        }
+        let replayed = Counter()
+        let outcomes = try SchoolsRebuild.run(store: store, schools: schools, jobs: 2, options: .init(durable: false)) {
+            replayed.set($0)
+        }
+        #expect(outcomes.map(\.school) == schools)
+        #expect(outcomes.map(\.events) == schools.indices.map { UInt64(scenario.events.count - 10 * $0) })
+        #expect(replayed.value == outcomes.reduce(0) { $0 + $1.events })
+        for school in schools {
+            let log = try store.openLog(school: school, options: .init(durable: false))
+            defer { log.close() }
+            #expect(try digests(ProjectionRunner(log: log)) == expected[school])
+        }
+        // A school that is not in the store stops the rebuild with its error.
+        #expect(throws: EventLogError.self) {
+            try SchoolsRebuild.run(store: store, schools: ["sch-a", "sch-missing"], jobs: 1)
+        }
+    }
+
     @Test func followAppliesNewAppendsLive() async throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanup() }
@@ -157,4 +191,12 @@ func digests(_ runner: ProjectionRunner) throws -> [String] {
         #expect(runner.position == target)
         #expect(try runner.read { try Lookup($0).resolveSubject("Биология").id } == "bio")
     }
+}
+
+/// The last value a progress callback gave, from any thread.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: UInt64 = 0
+    func set(_ value: UInt64) { lock.withLock { last = max(last, value) } }
+    var value: UInt64 { lock.withLock { last } }
 }

@@ -108,6 +108,14 @@ import Testing
 
         let verified = try ok(["verify"], store: store)
         #expect(verified.contains("school s1: intact"))
+
+        // Rebuilding every school's views leaves the views as they were.
+        let report = try ok(["report", "rollout", "--format", "json"], store: store)
+        let all = try ok(["rebuild", "--all-schools", "--jobs", "2"], store: store)
+        #expect(all.contains("s1: ") && all.contains("rebuilt the views of 1 school, "), "\(all)")
+        #expect(try ok(["report", "rollout", "--format", "json"], store: store) == report)
+        let both = try letopis(["rebuild", "--all-schools", "--school", "s1"], store: store)
+        #expect(both.status != 0 && both.err.contains("--all-schools and --school exclude each other"), "\(both.err)")
     }
 
     @Test func everyEntryCommandExplainsItselfWithAnExample() throws {

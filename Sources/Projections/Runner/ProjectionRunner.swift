@@ -22,6 +22,9 @@ public final class ProjectionRunner: @unchecked Sendable {
     private let lock = NSLock()
     private let applying = NSLock()
     private var positions: [String: UInt64] = [:]
+    /// Rows per table in the last batch's cache, and that batch's events
+    /// (guarded by `applying`): the next cache starts at the size its batch needs.
+    private var cacheSizes: (rows: [Int], events: Int) = ([], 0)
 
     public static let positionsTable = "view.positions"
 
@@ -122,12 +125,12 @@ public final class ProjectionRunner: @unchecked Sendable {
         let retired = try log.environment.write { txn in
             // Everything below is redone from scratch if LMDB retries the
             // transaction after growing the map.
-            let store = RowStore(backing: LMDBBacking(txn: txn, databases: databases))
+            let hints = cacheSizes.rows.map { $0 * batch.count / max(1, cacheSizes.events) }
+            let store = RowStore(backing: LMDBBacking(txn: txn, databases: databases), sizeHints: hints)
             for projector in active {
                 let position = before[projector.name] ?? 0
-                // By index: a for-in would copy (and retain) every event for every projector.
-                for i in batch.indices where batch[i].sequence > position {
-                    try projector.apply(batch[i], to: store)
+                for event in batch where event.sequence > position {
+                    try projector.apply(event, to: store)
                 }
             }
             try store.flush(into: txn, databases: databases)
@@ -135,11 +138,13 @@ public final class ProjectionRunner: @unchecked Sendable {
                 try txn.put(positionsDB, key: Array(projector.name.utf8),
                             value: PositionRow(position: last, version: projector.version).encoded())
             }
-            return Retired(store: store)
+            return Retired(store: store, batch: batch)
         }
+        cacheSizes = (retired.store.cacheSizes, batch.count)
         lock.withLock { for projector in active { positions[projector.name] = last } }
-        // Freeing a batch's cache (tens of thousands of rows) takes a noticeable
-        // share of a catch-up: another thread does it while the next batch runs.
+        // Freeing a batch's events and cache (tens of thousands of each) takes a
+        // noticeable share of a catch-up: another thread does it while the next
+        // batch runs.
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
     }
 
@@ -184,7 +189,11 @@ public final class ProjectionRunner: @unchecked Sendable {
 /// Sendable`: nothing uses it after the batch's transaction ended.
 private final class Retired: @unchecked Sendable {
     let store: RowStore
-    init(store: RowStore) { self.store = store }
+    let batch: [ProjectedEvent]
+    init(store: RowStore, batch: [ProjectedEvent]) {
+        self.store = store
+        self.batch = batch
+    }
 }
 
 /// A projector's entry in `view.positions`.

@@ -4,12 +4,16 @@ import Foundation
 
 /// An event as projectors see it: decoded once from the log and handed to
 /// every projector in turn.
-public struct ProjectedEvent: Sendable {
-    public var sequence: UInt64
-    public var recordedAt: Timestamp
-    public var effectiveDate: CivilDate
-    public var actor: Actor
-    public var event: DomainEvent
+///
+/// A class: handing it to a projector costs one reference count, where a
+/// struct would be copied field by field (every string of the payload
+/// retained) for every projector — a tenth of a rebuild's time.
+public final class ProjectedEvent: Sendable {
+    public let sequence: UInt64
+    public let recordedAt: Timestamp
+    public let effectiveDate: CivilDate
+    public let actor: Actor
+    public let event: DomainEvent
 
     public init(sequence: UInt64, recordedAt: Timestamp, effectiveDate: CivilDate, actor: Actor, event: DomainEvent) {
         self.sequence = sequence
@@ -19,8 +23,15 @@ public struct ProjectedEvent: Sendable {
         self.event = event
     }
 
+    /// Decodes an envelope's payload, read in place (the rebuild's path).
+    public convenience init(_ envelope: EventEnvelope) throws {
+        self.init(
+            sequence: envelope.sequence, recordedAt: envelope.recordedAt, effectiveDate: envelope.effectiveDate,
+            actor: envelope.actor, event: try envelope.decoded())
+    }
+
     /// Decodes a recorded event's payload (the one decoding it ever gets).
-    public init(_ recorded: RecordedEvent) throws {
+    public convenience init(_ recorded: RecordedEvent) throws {
         self.init(
             sequence: recorded.sequence, recordedAt: recorded.recordedAt, effectiveDate: recorded.effectiveDate,
             actor: recorded.actor, event: try recorded.decoded())

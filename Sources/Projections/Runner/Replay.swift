@@ -67,8 +67,8 @@ struct ReadAhead {
             pending.result = Result {
                 var out: [ProjectedEvent] = []
                 out.reserveCapacity(capacity)
-                try log.scan(from: from, through: last) { recorded in
-                    out.append(try ProjectedEvent(recorded))
+                try log.scanEnvelopes(from: from, through: last) { envelope in
+                    out.append(try ProjectedEvent(envelope))
                     return true
                 }
                 return out

@@ -14,10 +14,18 @@ public final class RowStore {
     /// A store in memory only.
     public convenience init() { self.init(backing: nil) }
 
-    init(backing: LMDBBacking?) {
+    /// The number of rows each table's cache held in the previous batch: the
+    /// caches start that large instead of growing (and rehashing) step by step.
+    private let sizeHints: [Int]
+
+    init(backing: LMDBBacking?, sizeHints: [Int] = []) {
         self.backing = backing
+        self.sizeHints = sizeHints
         caches = Array(repeating: nil, count: ViewTables.count)
     }
+
+    /// The rows each table's cache holds, for the next batch's `sizeHints`.
+    var cacheSizes: [Int] { caches.map { $0?.count ?? 0 } }
 
     public var isInMemory: Bool { backing == nil }
 
@@ -26,6 +34,7 @@ public final class RowStore {
         if let cache = caches[table.index] { return unsafeDowncast(cache, to: TableCache<Row>.self) }
         let cache = TableCache<Row>()
         cache.index = table.index
+        if table.index < sizeHints.count { cache.slots.reserveCapacity(sizeHints[table.index]) }
         caches[table.index] = cache
         return cache
     }
@@ -109,7 +118,8 @@ public final class RowStore {
     private func markDirty<Row>(_ cache: TableCache<Row>, _ slot: TableCache<Row>.Slot, _ key: RowKey) {
         guard !slot.dirty, backing != nil else { return }
         slot.dirty = true
-        cache.dirtyKeys.append(key)
+        cache.dirty.append(DirtyKey(key: key, slot: cache.dirtySlots.count))
+        cache.dirtySlots.append(slot)
     }
 
     /// Writes every changed row once, in key order, into the transaction.
@@ -140,6 +150,7 @@ public final class RowStore {
 /// The typed cache of one table; `AnyTableCache` lets the store keep them in one array.
 class AnyTableCache {
     var index = -1
+    var count: Int { 0 }
     func flush(into txn: Transaction, database: Database) throws {}
     func sortIfNeeded() {}
     func digest(into digest: inout ViewDigest) {}
@@ -156,12 +167,17 @@ final class TableCache<Row: RowCodable>: AnyTableCache {
     }
 
     var slots: [RowKey: Slot] = [:]
-    /// Keys whose slot became dirty, each once: the flush need not walk every slot.
-    var dirtyKeys: [RowKey] = []
+    /// Slots that became dirty, each once, and their keys: the flush need not
+    /// walk every slot, nor look any up again. The keys are apart from the
+    /// slots so that sorting them runs specialized code, not generic code.
+    var dirty: [DirtyKey] = []
+    var dirtySlots: [Slot] = []
     /// Keys in order, for scans of an in-memory store; nil once a key is added or removed.
     var sortedKeys: [RowKey]?
 
     override init() { super.init() }
+
+    override var count: Int { slots.count }
 
     override func sortIfNeeded() {
         if sortedKeys == nil { sortedKeys = slots.keys.sorted() }
@@ -169,10 +185,11 @@ final class TableCache<Row: RowCodable>: AnyTableCache {
 
     override func flush(into txn: Transaction, database: Database) throws {
         // Sorted, so that LMDB fills its pages in order.
-        dirtyKeys.sort()
+        dirty.sort { $0.key < $1.key }
         var writer = RowWriter(capacity: 1024)
-        for key in dirtyKeys {
-            guard let slot = slots[key] else { continue }
+        for entry in dirty {
+            let key = entry.key
+            let slot = dirtySlots[entry.slot]
             if let row = slot.row {
                 writer.reset()
                 row.encode(to: &writer)
@@ -203,6 +220,12 @@ final class TableCache<Row: RowCodable>: AnyTableCache {
         }
         return low
     }
+}
+
+/// A dirty row's key and the index of its slot in `TableCache.dirtySlots`.
+struct DirtyKey {
+    var key: RowKey
+    var slot: Int
 }
 
 /// Reads rows a batch has not touched yet from the live tables.

@@ -35,25 +35,56 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
     @Option(help: "Queries of each kind to time.")
     var reads = 300
 
+    @Option(help: "Schools rebuilt (and scanned) at once in the parallel measures (default: the processors).")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
     func run() async throws {
         if generate { try await generateStore() }
         let opened = try Store.open(at: store)
-        var totals = (events: UInt64(0), scan: 0.0, decode: 0.0, rebuild: 0.0)
-        var journalTimes: [Double] = [], diaryTimes: [Double] = []
-        for school in try opened.schoolIDs() {
-            let log = try opened.openLog(school: school, options: .init(durable: false))
+        let schools = try opened.schoolIDs()
+        let fast = EventLog.Options(durable: false)
+
+        // The log's own rates, one school at a time.
+        var totals = (events: UInt64(0), scan: 0.0, decode: 0.0)
+        for school in schools {
+            let log = try opened.openLog(school: school, options: fast)
             defer { log.close() }
             let head = try log.head()
             let scan = try timed { try log.scan { _ in true } }
             let decode = try timed { try log.scan { event in _ = try event.decoded(); return true } }
-            let runner = try ProjectionRunner(log: log)
-            let rebuild = try timed { try runner.rebuild() }
             totals.events += head
             totals.scan += scan
             totals.decode += decode
-            totals.rebuild += rebuild
-            print(String(format: "%@: %@ events; scan %.0f/s, scan+decode %.0f/s, rebuild %.0f/s", school, "\(head)",
-                         Double(head) / scan, Double(head) / decode, Double(head) / rebuild))
+            print(String(format: "%@: %@ events; scan %.0f/s, scan+decode %.0f/s", school, "\(head)",
+                         Double(head) / scan, Double(head) / decode))
+        }
+        // The same scan, `jobs` schools at a time: the peer of the parallel rebuild.
+        let parallelScan = try timed {
+            let queue = SchoolQueue(count: schools.count)
+            DispatchQueue.concurrentPerform(iterations: min(jobs, schools.count)) { _ in
+                while let index = queue.take() {
+                    do {
+                        let log = try opened.openLog(school: schools[index], options: fast)
+                        defer { log.close() }
+                        try log.scan { _ in true }
+                    } catch {
+                        queue.fail(error)
+                    }
+                }
+            }
+            try queue.check()
+        }
+        // Rebuilds: one school at a time, then `jobs` at a time.
+        let sequential = try timed { _ = try SchoolsRebuild.run(store: opened, schools: schools, jobs: 1, options: fast) }
+        print(String(format: "rebuild, one school at a time: %.0f events/s", Double(totals.events) / sequential))
+        let parallel = try timed { _ = try SchoolsRebuild.run(store: opened, schools: schools, jobs: jobs, options: fast) }
+        print(String(format: "rebuild, %d schools at a time: %.0f events/s", jobs, Double(totals.events) / parallel))
+
+        var journalTimes: [Double] = [], diaryTimes: [Double] = []
+        for school in schools {
+            let log = try opened.openLog(school: school, options: fast)
+            defer { log.close() }
+            let runner = try ProjectionRunner(log: log)
             try runner.read { source in
                 let lookup = Lookup(source)
                 let classes = try lookup.classes()
@@ -77,16 +108,22 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
                 }
             }
         }
+        let events = Double(totals.events)
         print(String(format: """
-            all schools: %@ events
-              log scan (the log's own rate):  %.0f events/s
-              log scan + payload decode:      %.0f events/s
-              rebuild of every projection:    %.0f events/s
+            all schools: %@ events (load average %@)
+              log scan (the log's own rate):    %.0f events/s one school at a time, %.0f events/s %d at a time
+              log scan + payload decode:        %.0f events/s one school at a time
+              rebuild of every projection:      %.0f events/s one school at a time (%.2f× the scan)
+                                                %.0f events/s %d at a time (%.2f× the scan %d at a time)
               class journal read: median %.2f ms, p95 %.2f ms (%d reads)
               diary week read:    median %.2f ms, p95 %.2f ms (%d reads)
-            """, "\(totals.events)", Double(totals.events) / totals.scan, Double(totals.events) / totals.decode,
-            Double(totals.events) / totals.rebuild, percentile(journalTimes, 0.5) * 1000, percentile(journalTimes, 0.95) * 1000,
-            journalTimes.count, percentile(diaryTimes, 0.5) * 1000, percentile(diaryTimes, 0.95) * 1000, diaryTimes.count))
+            """, "\(totals.events)", loadAverage(),
+            events / totals.scan, events / parallelScan, jobs,
+            events / totals.decode,
+            events / sequential, totals.scan / sequential,
+            events / parallel, jobs, parallelScan / parallel, jobs,
+            percentile(journalTimes, 0.5) * 1000, percentile(journalTimes, 0.95) * 1000, journalTimes.count,
+            percentile(diaryTimes, 0.5) * 1000, percentile(diaryTimes, 0.95) * 1000, diaryTimes.count))
     }
 
     private func generateStore() async throws {
@@ -115,4 +152,34 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
         let sorted = values.sorted()
         return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
+}
+
+/// Hands out school indexes to the threads of a parallel measure.
+private final class SchoolQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    private var error: (any Error)?
+
+    func take() -> Int? {
+        lock.withLock {
+            guard error == nil, next < count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    func fail(_ failure: any Error) { lock.withLock { if error == nil { error = failure } } }
+
+    func check() throws { try lock.withLock { if let error { throw error } } }
+}
+
+/// The 1-, 5- and 15-minute load averages, for the report.
+private func loadAverage() -> String {
+    var loads = [Double](repeating: 0, count: 3)
+    guard getloadavg(&loads, 3) == 3 else { return "unknown" }
+    return loads.map { String(format: "%.2f", $0) }.joined(separator: " ")
 }
