@@ -141,6 +141,28 @@ func digests(_ runner: ProjectionRunner) throws -> [String] {
         #expect(runner.position == point)
     }
 
+    @Test func twoRunnersOnOneLogNeverApplyAnEventTwice() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let (log, scenario) = try await Scenario.makeLog(at: dir.path)
+        defer { log.close() }
+        let expected = try Projections.replay(log: log, through: .max)
+        // As two processes would: each runner opened before the other moved.
+        let first = try ProjectionRunner(log: log)
+        let second = try ProjectionRunner(log: log)
+        first.batchSize = 16
+        second.batchSize = 16
+        try first.catchUp(through: 50)
+        #expect(try second.catchUp().applied == UInt64(scenario.events.count - 50))
+        #expect(try first.catchUp().applied == 0)
+        #expect(first.position == UInt64(scenario.events.count))
+        #expect(try digests(first) == Projections.all.map { expected.digest(of: $0) })
+        // A rebuild by one, then a catch-up by the other, which has nothing left to do.
+        try first.rebuild()
+        #expect(try second.catchUp().applied == 0)
+        #expect(try digests(second) == Projections.all.map { expected.digest(of: $0) })
+    }
+
     @Test func schoolsRebuiltSideBySideMatchOneAtATime() async throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanup() }

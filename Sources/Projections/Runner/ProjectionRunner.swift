@@ -89,20 +89,28 @@ public final class ProjectionRunner: @unchecked Sendable {
         defer { applying.unlock() }
         let started = DispatchTime.now()
         let target = try through ?? log.head()
-        let start = position
         var result = Progress()
-        var next = start + 1
-        var pending = ReadAhead(log: log, size: batchSize)
-        if next <= target { pending.request(from: next, through: target) }
-        while next <= target {
-            let batch = try pending.take()
-            guard let last = batch.last?.sequence else { break }
-            let following = last + 1
-            if following <= target { pending.request(from: following, through: target) }
-            try apply(batch, through: last)
-            result.applied += UInt64(batch.count)
-            next = following
-            progress?(last - start, target - start)
+        // Another process may have moved the positions since this runner last
+        // looked; a pass that leaves one behind (reset there mid-way) is followed
+        // by another, as long as passes make progress.
+        try log.environment.read { txn in try adoptStoredPositions(txn) }
+        var start = position
+        while start < target {
+            var next = start + 1
+            var pending = ReadAhead(log: log, size: batchSize)
+            pending.request(from: next, through: target)
+            while next <= target {
+                let batch = try pending.take()
+                guard let last = batch.last?.sequence else { break }
+                let following = last + 1
+                if following <= target { pending.request(from: following, through: target) }
+                try apply(batch, through: last)
+                result.applied += UInt64(batch.count)
+                next = following
+                progress?(last - start, target - start)
+            }
+            guard position > start else { break }
+            start = position
         }
         result.position = position
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -118,13 +126,34 @@ public final class ProjectionRunner: @unchecked Sendable {
         return try catchUp(progress: progress)
     }
 
-    /// Applies one batch (consecutive events ending at `last`) in one transaction.
+    /// The positions as stored, taken as this runner's own.
+    private func adoptStoredPositions(_ txn: Transaction) throws {
+        var stored: [String: UInt64] = [:]
+        for projector in projectors {
+            let row = try txn.withValue(positionsDB, key: Array(projector.name.utf8)) { value in
+                try value.map { raw throws(RowDecodingError) in try PositionRow.decode(raw) }
+            }
+            stored[projector.name] = row?.position ?? 0
+        }
+        lock.withLock { positions = stored }
+    }
+
+    /// Applies one batch (consecutive events ending at `last`) in one transaction,
+    /// to each projector it continues. The positions are read again inside the
+    /// transaction, so that two runners (in two processes) never apply an event
+    /// twice: a projector already past the batch is left alone, and so is one
+    /// reset behind it, until a catch-up reaches it.
     func apply(_ batch: [ProjectedEvent], through last: UInt64) throws {
-        let before = lock.withLock { positions }
-        let active = projectors.filter { (before[$0.name] ?? 0) < last }
+        guard let first = batch.first?.sequence else { return }
         let retired = try log.environment.write { txn in
             // Everything below is redone from scratch if LMDB retries the
             // transaction after growing the map.
+            try adoptStoredPositions(txn)
+            let before = lock.withLock { positions }
+            let active = projectors.filter { projector in
+                let position = before[projector.name] ?? 0
+                return position < last && position + 1 >= first
+            }
             let hints = cacheSizes.rows.map { $0 * batch.count / max(1, cacheSizes.events) }
             let store = RowStore(backing: LMDBBacking(txn: txn, databases: databases), sizeHints: hints)
             for projector in active {
@@ -138,10 +167,10 @@ public final class ProjectionRunner: @unchecked Sendable {
                 try txn.put(positionsDB, key: Array(projector.name.utf8),
                             value: PositionRow(position: last, version: projector.version).encoded())
             }
-            return Retired(store: store, batch: batch)
+            return Retired(store: store, batch: batch, applied: active.map(\.name))
         }
         cacheSizes = (retired.store.cacheSizes, batch.count)
-        lock.withLock { for projector in active { positions[projector.name] = last } }
+        lock.withLock { for name in retired.applied { positions[name] = last } }
         // Freeing a batch's events and cache (tens of thousands of each) takes a
         // noticeable share of a catch-up: another thread does it while the next
         // batch runs.
@@ -190,9 +219,12 @@ public final class ProjectionRunner: @unchecked Sendable {
 private final class Retired: @unchecked Sendable {
     let store: RowStore
     let batch: [ProjectedEvent]
-    init(store: RowStore, batch: [ProjectedEvent]) {
+    /// The projectors the batch was applied to.
+    let applied: [String]
+    init(store: RowStore, batch: [ProjectedEvent], applied: [String]) {
         self.store = store
         self.batch = batch
+        self.applied = applied
     }
 }
 
