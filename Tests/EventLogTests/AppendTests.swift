@@ -92,7 +92,7 @@ import Testing
                            { _ = try EventCodec.envelope(bytes, sequence: 5) }] {
                 #expect { try decode() } throws: { error in
                     guard case EventLogError.malformedEvent(sequence: 5, reason: let reason) = error else { return false }
-                    return reason.contains("UTF-8")
+                    return reason == "a text field is not UTF-8 at byte \(role)"
                 }
             }
         }

@@ -13,9 +13,11 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
         abstract: "Benchmark the projections on a store (for tools/bench-projections).",
         discussion: """
             With --generate, first writes a synthetic district year into a new store (--schools
-            schools of 44 classes each, through the event catalog, non-durably). Then, for every
-            school: scans the log (the log's own rate, and with payloads decoded), rebuilds every
-            projection from zero, and times --reads journal and diary-week queries.
+            schools of 44 classes each, through the event catalog, non-durably). Then scans every
+            school's log (the log's own rate, and with payloads decoded) one school at a time, and
+            again --jobs schools at a time; rebuilds every projection of every school from zero, one
+            school at a time and then --jobs at a time; and times --reads journal and diary-week
+            queries per school. Each rebuild is printed beside the scan measured the same way.
 
             Example:
               letopis bench-projections --store /tmp/bench-store --generate --schools 21
