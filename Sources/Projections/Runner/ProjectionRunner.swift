@@ -8,8 +8,11 @@ import LMDB
 /// (projector name → last event applied and the projector's version).
 ///
 /// Events are read and decoded in batches; each batch is applied to every
-/// projector that has not seen it, in ONE write transaction that also moves the
-/// positions — so a crash leaves every view exactly at its position.
+/// projector that has not seen it (the projectors side by side, in memory), and
+/// their changed rows are written in ONE write transaction that also moves the
+/// positions — so a crash leaves every view exactly at its position. The write
+/// transaction lasts only as long as writing the rows, so appends to the log
+/// wait little for a catch-up.
 ///
 /// `@unchecked Sendable`: its state is the environment (thread-safe) and the
 /// positions, guarded by `lock`; batches are applied under `applying`.
@@ -93,7 +96,8 @@ public final class ProjectionRunner: @unchecked Sendable {
         // Another process may have moved the positions since this runner last
         // looked; a pass that leaves one behind (reset there mid-way) is followed
         // by another, as long as passes make progress.
-        try log.environment.read { txn in try adoptStoredPositions(txn) }
+        let stored = try log.environment.read { txn in try storedPositions(txn) }
+        lock.withLock { positions = stored }
         var start = position
         while start < target {
             var next = start + 1
@@ -126,8 +130,8 @@ public final class ProjectionRunner: @unchecked Sendable {
         return try catchUp(progress: progress)
     }
 
-    /// The positions as stored, taken as this runner's own.
-    private func adoptStoredPositions(_ txn: Transaction) throws {
+    /// The positions as stored: another runner (another process) may have moved them.
+    private func storedPositions(_ txn: Transaction) throws -> [String: UInt64] {
         var stored: [String: UInt64] = [:]
         for projector in projectors {
             let row = try txn.withValue(positionsDB, key: Array(projector.name.utf8)) { value in
@@ -135,45 +139,68 @@ public final class ProjectionRunner: @unchecked Sendable {
             }
             stored[projector.name] = row?.position ?? 0
         }
-        lock.withLock { positions = stored }
+        return stored
     }
 
-    /// Applies one batch (consecutive events ending at `last`) in one transaction,
-    /// to each projector it continues. The positions are read again inside the
-    /// transaction, so that two runners (in two processes) never apply an event
-    /// twice: a projector already past the batch is left alone, and so is one
-    /// reset behind it, until a catch-up reaches it.
+    /// Applies one batch (consecutive events ending at `last`) to each projector
+    /// it continues, and writes their rows and positions in one transaction.
+    ///
+    /// The projectors apply the batch side by side, each on a thread of its own
+    /// reading rows through its own read transaction: projectors share no table,
+    /// and the committed views are exactly what the batch builds on. The write
+    /// transaction then checks that the positions are still those the batch was
+    /// applied from — another runner (another process) may have moved them — and
+    /// writes nothing when they are not: the next pass of the catch-up starts
+    /// again from the positions as they are. So no event is applied twice.
     func apply(_ batch: [ProjectedEvent], through last: UInt64) throws {
         guard let first = batch.first?.sequence else { return }
-        let retired = try log.environment.write { txn in
-            // Everything below is redone from scratch if LMDB retries the
-            // transaction after growing the map.
-            try adoptStoredPositions(txn)
-            let before = lock.withLock { positions }
-            let active = projectors.filter { projector in
-                let position = before[projector.name] ?? 0
-                return position < last && position + 1 >= first
-            }
-            let hints = cacheSizes.rows.map { $0 * batch.count / max(1, cacheSizes.events) }
-            let store = RowStore(backing: LMDBBacking(txn: txn, databases: databases), sizeHints: hints)
-            for projector in active {
-                let position = before[projector.name] ?? 0
-                for event in batch where event.sequence > position {
-                    try projector.apply(event, to: store)
+        let before = try log.environment.read { txn in try storedPositions(txn) }
+        let active = projectors.filter { projector in
+            let position = before[projector.name] ?? 0
+            return position < last && position + 1 >= first
+        }
+        guard !active.isEmpty else {
+            lock.withLock { positions = before }
+            return
+        }
+        let hints = cacheSizes.rows.map { $0 * batch.count / max(1, cacheSizes.events) }
+        let applied = AppliedStores(count: active.count)
+        DispatchQueue.concurrentPerform(iterations: active.count) { index in
+            let projector = active[index]
+            let position = before[projector.name] ?? 0
+            applied.set(index, Result {
+                try log.environment.read { txn in
+                    let store = RowStore(backing: LMDBBacking(txn: txn, databases: databases), sizeHints: hints)
+                    for event in batch where event.sequence > position {
+                        try projector.apply(event, to: store)
+                    }
+                    return store
                 }
-            }
-            try store.flush(into: txn, databases: databases)
+            })
+        }
+        let stores = try applied.all()
+        let written = try log.environment.write { txn -> Bool in
+            let now = try storedPositions(txn)
+            guard active.allSatisfy({ now[$0.name] == before[$0.name] }) else { return false }
+            // Flushing twice is harmless: LMDB retries this closure after growing the map.
+            for store in stores { try store.flush(into: txn, databases: databases) }
             for projector in active {
                 try txn.put(positionsDB, key: Array(projector.name.utf8),
                             value: PositionRow(position: last, version: projector.version).encoded())
             }
-            return Retired(store: store, batch: batch, applied: active.map(\.name))
+            return true
         }
-        cacheSizes = (retired.store.cacheSizes, batch.count)
-        lock.withLock { for name in retired.applied { positions[name] = last } }
-        // Freeing a batch's events and cache (tens of thousands of each) takes a
+        lock.withLock {
+            positions = before
+            if written { for projector in active { positions[projector.name] = last } }
+        }
+        var sizes = [Int](repeating: 0, count: ViewTables.count)
+        for store in stores { for (table, rows) in store.cacheSizes.enumerated() { sizes[table] += rows } }
+        cacheSizes = (sizes, batch.count)
+        // Freeing a batch's events and caches (tens of thousands of each) takes a
         // noticeable share of a catch-up: another thread does it while the next
         // batch runs.
+        let retired = Retired(stores: stores, batch: batch)
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
     }
 
@@ -214,18 +241,30 @@ public final class ProjectionRunner: @unchecked Sendable {
     }
 }
 
-/// A batch's cache, handed to another thread to be freed. `@unchecked
-/// Sendable`: nothing uses it after the batch's transaction ended.
+/// A batch's events and caches, handed to another thread to be freed.
+/// `@unchecked Sendable`: nothing uses them once the batch is written.
 private final class Retired: @unchecked Sendable {
-    let store: RowStore
+    let stores: [RowStore]
     let batch: [ProjectedEvent]
-    /// The projectors the batch was applied to.
-    let applied: [String]
-    init(store: RowStore, batch: [ProjectedEvent], applied: [String]) {
-        self.store = store
+    init(stores: [RowStore], batch: [ProjectedEvent]) {
+        self.stores = stores
         self.batch = batch
-        self.applied = applied
     }
+}
+
+/// What the projectors' threads of one batch hand back. `@unchecked
+/// Sendable`: each thread sets its own index once, under `lock`, and the
+/// results are read after every thread has finished.
+private final class AppliedStores: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<RowStore, any Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<RowStore, any Error>) { lock.withLock { results[index] = result } }
+
+    /// Every projector's store, or the first error (in projector order).
+    func all() throws -> [RowStore] { try lock.withLock { try results.map { try $0!.get() } } }
 }
 
 /// A projector's entry in `view.positions`.
