@@ -30,6 +30,35 @@ struct AlteredProjector: Projector {
     func mayMatter(_ event: RecordedEvent, for scope: ViewScope) -> Bool { base.mayMatter(event, for: scope) }
 }
 
+/// A projector that behaves as another but, at one event of its first pass,
+/// runs `interfere` once (another runner writing the same views).
+final class Interfering: Projector, @unchecked Sendable {
+    let base: any Projector
+    let at: UInt64
+    let interfere: () throws -> Void
+    private(set) var fired = false
+
+    init(_ base: any Projector, at: UInt64, interfere: @escaping () throws -> Void) {
+        self.base = base
+        self.at = at
+        self.interfere = interfere
+    }
+
+    var name: String { base.name }
+    var version: Int { base.version }
+    var tables: [TableInfo] { base.tables }
+
+    func apply(_ event: ProjectedEvent, to store: RowStore) throws {
+        if event.sequence == at && !fired {
+            fired = true
+            try interfere()
+        }
+        try base.apply(event, to: store)
+    }
+
+    func mayMatter(_ event: RecordedEvent, for scope: ViewScope) -> Bool { base.mayMatter(event, for: scope) }
+}
+
 func digests(_ runner: ProjectionRunner) throws -> [String] {
     try runner.projectors.map { try runner.digest(of: $0.name) }
 }
@@ -161,6 +190,24 @@ func digests(_ runner: ProjectionRunner) throws -> [String] {
         try first.rebuild()
         #expect(try second.catchUp().applied == 0)
         #expect(try digests(second) == Projections.all.map { expected.digest(of: $0) })
+    }
+
+    @Test func aBatchOvertakenByAnotherRunnerIsNotWritten() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let (log, scenario) = try await Scenario.makeLog(at: dir.path)
+        defer { log.close() }
+        let expected = try Projections.replay(log: log, through: .max)
+        let other = try ProjectionRunner(log: log)
+        // While this runner applies its first batch, the other one writes the same
+        // events, as another process would.
+        let interfering = Interfering(JournalProjector(), at: 30) { try other.catchUp(through: 60) }
+        let runner = try ProjectionRunner(log: log, projectors: [RegistryProjector(), interfering, AccessProjector()])
+        runner.batchSize = 50
+        try runner.catchUp()
+        #expect(interfering.fired)
+        #expect(runner.position == UInt64(scenario.events.count))
+        #expect(try digests(runner) == Projections.all.map { expected.digest(of: $0) })
     }
 
     @Test func schoolsRebuiltSideBySideMatchOneAtATime() async throws {
