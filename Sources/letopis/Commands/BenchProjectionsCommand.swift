@@ -64,19 +64,11 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
         }
         // The same scan, `jobs` schools at a time: the peer of the parallel rebuild.
         let parallelScan = try timed {
-            let queue = SchoolQueue(count: schools.count)
-            DispatchQueue.concurrentPerform(iterations: min(jobs, schools.count)) { _ in
-                while let index = queue.take() {
-                    do {
-                        let log = try opened.openLog(school: schools[index], options: fast)
-                        defer { log.close() }
-                        try log.scan { _ in true }
-                    } catch {
-                        queue.fail(error)
-                    }
-                }
+            _ = try SchoolsRebuild.sideBySide(schools.count, jobs: jobs) { index in
+                let log = try opened.openLog(school: schools[index], options: fast)
+                defer { log.close() }
+                try log.scan { _ in true }
             }
-            try queue.check()
         }
         // Rebuilds: one school at a time, then `jobs` at a time.
         let sequential = try timed { _ = try SchoolsRebuild.run(store: opened, schools: schools, jobs: 1, options: fast) }
@@ -156,29 +148,6 @@ struct BenchProjectionsCommand: AsyncParsableCommand {
         let sorted = values.sorted()
         return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
-}
-
-/// Hands out school indexes to the threads of a parallel measure.
-private final class SchoolQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private let count: Int
-
-    init(count: Int) { self.count = count }
-
-    private var error: (any Error)?
-
-    func take() -> Int? {
-        lock.withLock {
-            guard error == nil, next < count else { return nil }
-            defer { next += 1 }
-            return next
-        }
-    }
-
-    func fail(_ failure: any Error) { lock.withLock { if error == nil { error = failure } } }
-
-    func check() throws { try lock.withLock { if let error { throw error } } }
 }
 
 /// The 1-, 5- and 15-minute load averages, for the report.
