@@ -98,7 +98,8 @@ public final class ProjectionRunner: @unchecked Sendable {
         // by another, as long as passes make progress.
         let stored = try log.environment.read { txn in try storedPositions(txn) }
         lock.withLock { positions = stored }
-        var start = position
+        let origin = position
+        var start = origin
         while start < target {
             var next = start + 1
             var pending = ReadAhead(log: log, size: batchSize)
@@ -111,7 +112,8 @@ public final class ProjectionRunner: @unchecked Sendable {
                 try apply(batch, through: last)
                 result.applied += UInt64(batch.count)
                 next = following
-                progress?(last - start, target - start)
+                // From where the catch-up began, so that it never goes back in a later pass.
+                progress?(last - origin, target - origin)
             }
             guard position > start else { break }
             start = position
