@@ -89,3 +89,21 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         }
     }
 }
+
+/// A calendar quarter (I квартал 2024 …), for the checks that every quarter
+/// has its backup.
+public struct CalendarQuarter: Hashable, Comparable, Sendable {
+    /// year · 4 + quarter − 1
+    public var index: Int
+
+    public init(index: Int) { self.index = index }
+    public init(_ date: CivilDate) { index = date.year * 4 + (date.month - 1) / 3 }
+
+    public var first: CivilDate { CivilDate(year: index / 4, month: index % 4 * 3 + 1, day: 1)! }
+    public var last: CivilDate { CalendarQuarter(index: index + 1).first.adding(days: -1) }
+    /// «II квартал 2024».
+    public var name: String { ["I", "II", "III", "IV"][index % 4] + " квартал \(index / 4)" }
+    public var next: CalendarQuarter { CalendarQuarter(index: index + 1) }
+
+    public static func < (a: CalendarQuarter, b: CalendarQuarter) -> Bool { a.index < b.index }
+}

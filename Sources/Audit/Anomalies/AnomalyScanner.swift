@@ -51,7 +51,7 @@ private struct Scan {
     var findings: [Finding] = []
     var homework: [(sequence: UInt64, lessonID: String, at: Timestamp, actor: String)] = []
     var gradeChanges: [String: [(at: Int64, sequence: UInt64)]] = [:]
-    var backups: [(quarter: Quarter, sequence: UInt64)] = []
+    var backups: [(quarter: CalendarQuarter, sequence: UInt64)] = []
     /// Reopened periods → the reopening and the changes made since.
     var reopened: [String: (finding: Int, changes: [UInt64])] = [:]
     /// (blocked user, local day) → their finding, so a day's events make one finding.
@@ -135,7 +135,7 @@ private struct Scan {
                        "логин \(m.login) выдан \(m.personID) (\(m.personKind == .student ? "ученик" : "родитель")) \(at.russian(hours: t.utcOffsetHours)), а \(state)")
             }
         case .backupMade:
-            backups.append((Quarter(at.local(hours: t.utcOffsetHours).date), sequence))
+            backups.append((CalendarQuarter(at.local(hours: t.utcOffsetHours).date), sequence))
         default:
             break
         }
@@ -270,7 +270,7 @@ private struct Scan {
     /// Every whole calendar quarter from the log's first event to the end of the range needs a backup.
     mutating func quarters() {
         guard let firstRecorded else { return }
-        let first = Quarter(firstRecorded.local(hours: t.utcOffsetHours).date)
+        let first = CalendarQuarter(firstRecorded.local(hours: t.utcOffsetHours).date)
         let end = lastRecorded.local(hours: t.utcOffsetHours).date
         let covered = Set(backups.map(\.quarter))
         let reportFrom = (rangeStart ?? firstRecorded).local(hours: t.utcOffsetHours).date
@@ -285,7 +285,7 @@ private struct Scan {
                 findings.append(Finding(kind: .quarterWithoutBackup, sequences: sequences, at: at.iso, actor: nil, record: q.name,
                                         explanation: "за \(q.name) (\(q.first.russian)–\(q.last.russian)) резервная копия не записана; \(previous)"))
             }
-            q = Quarter(index: q.index + 1)
+            q = q.next
         }
     }
 }

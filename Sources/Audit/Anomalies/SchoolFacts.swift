@@ -135,22 +135,3 @@ struct SchoolFacts {
         }
     }
 }
-
-extension Day {
-    /// `YYYY-MM-DD` as days since 1970-01-01.
-    static func parse(_ text: String) -> Day? { CivilDate(iso: text)?.daysSinceEpoch }
-}
-
-/// Calendar quarters, for the backup check.
-struct Quarter: Hashable, Comparable {
-    var index: Int  // year · 4 + quarter − 1
-
-    init(_ date: CivilDate) { index = date.year * 4 + (date.month - 1) / 3 }
-    init(index: Int) { self.index = index }
-
-    var first: CivilDate { CivilDate(year: index / 4, month: index % 4 * 3 + 1, day: 1)! }
-    var last: CivilDate { Quarter(index: index + 1).first.adding(days: -1) }
-    var name: String { ["I", "II", "III", "IV"][index % 4] + " квартал \(index / 4)" }
-
-    static func < (a: Quarter, b: Quarter) -> Bool { a.index < b.index }
-}

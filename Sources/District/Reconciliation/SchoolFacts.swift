@@ -181,11 +181,11 @@ struct SchoolFacts: Sendable {
     /// year starts in up to the as-of date needs a backup (by its date).
     mutating func checkQuarters(backups: [(CivilDate, EventRef)], start: (CivilDate, EventRef)?, options: ReconcileOptions) {
         guard let start else { return }
-        let covered = Set(backups.map { Quarter($0.0) })
-        var q = Quarter(start.0)
+        let covered = Set(backups.map { CalendarQuarter($0.0) })
+        var q = CalendarQuarter(start.0)
         while q.last <= options.asOf {
             if !covered.contains(q) {
-                let before = backups.last { Quarter($0.0) < q }, after = backups.first { q < Quarter($0.0) }
+                let before = backups.last { CalendarQuarter($0.0) < q }, after = backups.first { q < CalendarQuarter($0.0) }
                 let refs = [before?.1, after?.1].compactMap { $0 }
                 findings.append(Discrepancy(
                     kind: .quarterWithoutBackup, schools: [school], record: q.name,
@@ -193,7 +193,7 @@ struct SchoolFacts: Sendable {
                         + (before.map { "; предыдущая — \($0.0.russian)" } ?? "; раньше копий не было"),
                     events: refs.isEmpty ? [start.1] : refs))
             }
-            q = Quarter(index: q.index + 1)
+            q = q.next
         }
     }
 
@@ -206,18 +206,4 @@ struct SchoolFacts: Sendable {
             explanation: "\(school): последний пакет (\(head.lastBundle), \(head.size) событий) подписан \(signed.russian) — \(age) дн. назад, порог \(options.staleDays) дн.",
             events: [last]))
     }
-}
-
-/// A calendar quarter.
-struct Quarter: Hashable, Comparable {
-    var index: Int  // year · 4 + quarter − 1
-
-    init(index: Int) { self.index = index }
-    init(_ day: CivilDate) { index = day.year * 4 + (day.month - 1) / 3 }
-
-    var first: CivilDate { CivilDate(year: index / 4, month: (index % 4) * 3 + 1, day: 1)! }
-    var last: CivilDate { Quarter(index: index + 1).first.adding(days: -1) }
-    var name: String { ["I", "II", "III", "IV"][index % 4] + " квартал \(index / 4)" }
-
-    static func < (a: Quarter, b: Quarter) -> Bool { a.index < b.index }
 }

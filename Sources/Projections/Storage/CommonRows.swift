@@ -6,7 +6,7 @@ public typealias Day = Int32
 
 extension Day {
     /// Parses `YYYY-MM-DD`; nil when empty or malformed.
-    static func parse(_ iso: String) -> Day? { CivilDate(iso: iso)?.daysSinceEpoch }
+    public static func parse(_ iso: String) -> Day? { CivilDate(iso: iso)?.daysSinceEpoch }
 
     public var civil: CivilDate { CivilDate(daysSinceEpoch: self) }
     public var iso: String { civil.iso }
