@@ -2,19 +2,13 @@ import EventLog
 import Foundation
 import Projections
 
-/// «4,25»; nil → «—».
-func russianDecimal(_ value: Double?, places: Int = 2) -> String {
-    guard let value else { return "—" }
-    return String(format: "%.\(places)f", value).replacingOccurrences(of: ".", with: ",")
-}
-
 extension DistrictAcademicReport: RenderableView {
     var heading: String {
         "Отчёт об успеваемости по району — " + (period ?? "текущий период на \(CivilDate(iso: date)?.russian ?? date)")
     }
 
     static func cells(_ assessed: Int, _ success: Share, _ quality: Share, _ average: Double?) -> [String] {
-        ["\(assessed)", success.russian, quality.russian, russianDecimal(average)]
+        ["\(assessed)", success.russian, quality.russian, RussianNumber.decimal(average)]
     }
 
     public var text: String {
@@ -37,8 +31,8 @@ extension DistrictAcademicReport: RenderableView {
                                  "Качество (4 и 5)", "Качество, %", "Средний балл"]]
         func row(_ name: String, _ id: String, _ klass: String, _ period: String, _ students: Int, _ assessed: Int,
                  _ success: Share, _ quality: Share, _ average: Double?) -> [String] {
-            [name, id, klass, period, "\(students)", "\(assessed)", "\(success.count)", russianDecimal(success.percent, places: 1),
-             "\(quality.count)", russianDecimal(quality.percent, places: 1), russianDecimal(average)]
+            [name, id, klass, period, "\(students)", "\(assessed)", "\(success.count)", RussianNumber.decimal(success.percent, places: 1),
+             "\(quality.count)", RussianNumber.decimal(quality.percent, places: 1), RussianNumber.decimal(average)]
         }
         for school in schools {
             for r in school.classes {

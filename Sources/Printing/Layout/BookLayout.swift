@@ -137,7 +137,7 @@ public enum BookLayout {
                 }
             }
             var note = "Учитель: \(teachers.isEmpty ? "—" : teachers) · уроков за год: \(journal.lessons.count)"
-            if let first = dates.first, let last = dates.last { note += " · на листе: \(russian(first))–\(russian(last))" }
+            if let first = dates.first, let last = dates.last { note += " · на листе: \(RussianNumber.date(first))–\(RussianNumber.date(last))" }
             let lines = [PageLine(note)]
             for table in TablePaginator.split(PageTable(groups: groups, columns: columns, rows: rows),
                                               reserved: TablePaginator.linesHeight(lines)) {
@@ -243,7 +243,7 @@ public enum BookLayout {
                        PageTable.Column("Тема урока", 288), PageTable.Column("Домашнее задание", 226),
                        PageTable.Column("Учитель", 110), PageTable.Column("Подпись", 60)]
         let rows = section.journal.lessons.enumerated().map { index, lesson in
-            [String(index + 1), russian(lesson.date), lesson.topic, lesson.homework,
+            [String(index + 1), RussianNumber.date(lesson.date), lesson.topic, lesson.homework,
              lesson.teacherName + (lesson.substitute ? " (замена)" : ""), ""]
         }
         return TablePaginator.split(PageTable(columns: columns, rows: rows)).map {
@@ -315,7 +315,7 @@ public enum BookLayout {
                        PageTable.Column("Кто исправил", 100), PageTable.Column("Причина", 153)]
         let rows = entries.enumerated().map { index, e in
             [String(index + 1), moscow(e.at), e.subjectName, surnameAndName(e.studentName),
-             e.lessonDate.map(russian) ?? e.target, change(e.before, e.after, year.workTypeNames),
+             e.lessonDate.map { RussianNumber.date($0) } ?? e.target, change(e.before, e.after, year.workTypeNames),
              e.editorName + (e.role == "teacher" ? "" : roles[e.role].map { ", \($0)" } ?? ""), e.reason]
         }
         let lines = [PageLine("Каждое исправление — новая запись журнала событий с причиной. "
@@ -338,11 +338,6 @@ public enum BookLayout {
         let (a, aType) = split(before), (b, bType) = split(after)
         if let aType, aType == bType || bType == nil { return "\(a) → \(b) (\(aType))" }
         return "\(a)\(aType.map { " (\($0))" } ?? "") → \(b)\(bType.map { " (\($0))" } ?? "")"
-    }
-
-    /// `2024-09-02` → «02.09.2024».
-    static func russian(_ iso: String) -> String {
-        CivilDate(iso: iso)?.russian ?? iso
     }
 
     /// ISO 8601 UTC → «05.09.2024 14:30» in Moscow time (UTC+3).

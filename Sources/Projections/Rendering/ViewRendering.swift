@@ -99,15 +99,16 @@ public struct TextTable {
     }
 }
 
-/// Russian number formatting for what people read.
-enum RussianNumber {
+/// Russian number and date formatting for what people read.
+public enum RussianNumber {
     /// 4.25 → «4,25»; nil → «—».
-    static func decimal(_ value: Double?, places: Int = 2) -> String {
+    public static func decimal(_ value: Double?, places: Int = 2) -> String {
         guard let value else { return "—" }
         return String(format: "%.\(places)f", value).replacingOccurrences(of: ".", with: ",")
     }
 
-    static func date(_ iso: String?) -> String {
+    /// `2024-09-02` → «02.09.2024»; anything else as it is, nil → "".
+    public static func date(_ iso: String?) -> String {
         guard let iso, let date = Day.parse(iso) else { return iso ?? "" }
         return date.civil.russian
     }

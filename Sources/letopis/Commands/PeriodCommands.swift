@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import EventLog
 import Foundation
+import Projections
 import Records
 
 /// Reporting periods (четверти, триместры, полугодия).
@@ -62,7 +63,7 @@ struct PeriodCommand: AsyncParsableCommand {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
                 try await session.record(DefineReportingPeriods(definition))
                 confirm("Отчётные периоды \(year)/\(year + 1) (\(definition.scheme), классы \(grades)) заданы: "
-                    + definition.periods.map { "\($0.name) \(russian($0.startsOn))–\(russian($0.endsOn))" }.joined(separator: "; ") + ".")
+                    + definition.periods.map { "\($0.name) \(RussianNumber.date($0.startsOn))–\(RussianNumber.date($0.endsOn))" }.joined(separator: "; ") + ".")
             }
         }
     }
@@ -123,6 +124,3 @@ func parseGrades(_ text: String) throws -> [Int] {
     }
     return grades
 }
-
-/// `2024-09-02` → `02.09.2024`.
-func russian(_ iso: String) -> String { CivilDate(iso: iso)?.russian ?? iso }
