@@ -150,7 +150,7 @@ struct SchoolFacts: Sendable {
     }
 
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",")
+        value == value.rounded() ? String(Int(value)) : RussianNumber.decimal(value, places: 1)
     }
 
     /// Periods ended (closed, or `finalsDays` past their end) whose classes of

@@ -18,7 +18,7 @@ public struct Share: Codable, Sendable, Equatable {
     /// «12,5 % (5 из 40)».
     public var russian: String {
         guard let percent else { return "— (0 из 0)" }
-        return String(format: "%.1f %%", percent).replacingOccurrences(of: ".", with: ",") + " (\(count) из \(total))"
+        return RussianNumber.decimal(percent, places: 1) + " % (\(count) из \(total))"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Projections
 import SchoolYear
 
 /// What `letopis demo` prints at the end: per school what was generated and how
@@ -92,7 +93,7 @@ struct DemoSummary {
     private func n(_ value: Int) -> String { grouped(UInt64(max(0, value))) }
 
     private func format(_ value: Double) -> String {
-        String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",")
+        RussianNumber.decimal(value, places: 1)
     }
 
     private func megabytes(_ bytes: UInt64) -> String { format(Double(bytes) / 1_048_576) }
