@@ -121,7 +121,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB", "LogCrashWriter"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB", "LogCrashWriter", "ProgramRunner"]),
         // A child process for the crash test: appends until it is killed.
         .executableTarget(name: "LogCrashWriter", dependencies: ["EventLog"], path: "Tests/LogCrashWriter"),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
@@ -129,13 +129,15 @@ let package = Package(
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections"]),
         .testTarget(name: "SchoolYearTests", dependencies: ["SchoolYear", "Projections"]),
         // Also runs tools/verify-export.py on exports made by the built letopis program.
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "Records", "SchoolYear", "letopis"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Records", "SchoolYear", "letopis", "ProgramRunner"]),
         // Runs the built letopis program as a subprocess (found next to the tests).
-        .testTarget(name: "letopisTests", dependencies: ["letopis"]),
+        .testTarget(name: "letopisTests", dependencies: ["letopis", "ProgramRunner"]),
+        // How the tests find and run programs: the built letopis and LogCrashWriter, python3, poppler-utils.
+        .target(name: "ProgramRunner", path: "Tests/ProgramRunner"),
         // Three generated schools of one district: bundles, refused imports, reconciliation.
         .testTarget(name: "DistrictTests", dependencies: ["District", "SchoolYear", "Records", "Audit", "Projections"]),
         // Prints books from a demo store made by the built letopis program; reads them back with poppler-utils.
-        .testTarget(name: "PrintingTests", dependencies: ["Printing", "Projections", "Audit", "EventLog", "letopis"]),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing", "Projections", "Audit", "EventLog", "letopis", "ProgramRunner"]),
     ]
 )
 

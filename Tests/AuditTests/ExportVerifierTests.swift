@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import ProgramRunner
 import Testing
 @testable import Audit
 
@@ -8,31 +9,14 @@ import Testing
 @Suite(.serialized) struct ExportVerifierTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let script = root.appendingPathComponent("tools/verify-export.py").path
-    static let binary: String = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("letopis").path
-    }()
-
-    struct Run { var status: Int32; var out: String }
-
+    /// Standard error merged into `out`, as a person at a terminal would see it.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, out: String(decoding: data, as: UTF8.self))
+    static func run(_ executable: String, _ arguments: [String]) throws -> ProgramRun {
+        try ProgramRunner.run(executable, arguments, mergingErrors: true)
     }
 
-    static func letopis(_ arguments: [String]) throws -> Run { try run(binary, arguments) }
-    static func verifier(_ arguments: [String]) throws -> Run { try run("/usr/bin/env", ["python3", script] + arguments) }
+    static func letopis(_ arguments: [String]) throws -> ProgramRun { try run(ProgramRunner.letopis, arguments) }
+    static func verifier(_ arguments: [String]) throws -> ProgramRun { try run("/usr/bin/env", ["python3", script] + arguments) }
 
     /// A generated store with its key, exported whole.
     struct Exported {
@@ -74,7 +58,7 @@ import Testing
     }
 
     @Test func theVerifierAcceptsAnExportAndRejectsEveryTampering() throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "missing \(Self.binary)")
+        #expect(FileManager.default.isExecutableFile(atPath: ProgramRunner.letopis), "missing \(ProgramRunner.letopis)")
         let e = try Exported()
         defer { e.dir.cleanup() }
         let good = try Self.verifier([e.export, "--public-key", e.publicKey])

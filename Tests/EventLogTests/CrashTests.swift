@@ -1,16 +1,11 @@
 import EventLog
 import Foundation
+import ProgramRunner
 import Testing
 
 @Suite struct CrashTests {
     /// The crash writer is built next to the test bundle.
-    private var writerPath: String {
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0])
-        var dir = testBinary.deletingLastPathComponent()
-        if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("LogCrashWriter").path
-    }
+    private var writerPath: String { ProgramRunner.built("LogCrashWriter") }
 
     @Test func killedWritersLoseNothingAcknowledged() throws {
         let dir = TemporaryDirectory()

@@ -2,19 +2,14 @@ import Audit
 import EventLog
 import Foundation
 import Printing
+import ProgramRunner
 import Projections
 import Testing
 
 /// A small demo school year made once by the built `letopis demo`, and the
 /// tools that read PDFs back (poppler-utils).
 enum PrintFixture {
-    /// The program is built next to the test bundle (the test target depends on it).
-    static let binary: String = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("letopis").path
-    }()
+    static let binary = ProgramRunner.letopis
 
     static let directory = NSTemporaryDirectory() + "letopis-print-\(UUID().uuidString)"
 
@@ -28,28 +23,8 @@ enum PrintFixture {
         return path
     }()
 
-    struct Run {
-        var status: Int32
-        var out: String
-        var err: String
-    }
-
-    static func run(_ program: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
-        process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["LETOPIS_STORE"] = nil
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                   err: String(decoding: errData, as: UTF8.self))
+    static func run(_ program: String, _ arguments: [String]) throws -> ProgramRun {
+        try ProgramRunner.run(program, arguments, environment: ["LETOPIS_STORE": nil])
     }
 
     /// The text of a PDF (or of one page) in the order it was drawn: cell by

@@ -1,47 +1,20 @@
 import Foundation
+import ProgramRunner
 import Testing
 
 /// The `letopis` program as a coordinator and teachers use it, run as a
 /// subprocess on a store of its own: init, the example registers, a day's
 /// entries, a refusal that changes nothing, and verification.
 @Suite(.serialized) struct CommandLineTests {
-    /// The program is built next to the test bundle (the test target depends on it).
-    static let binary: String = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        return dir.appendingPathComponent("letopis").path
-    }()
+    static let binary = ProgramRunner.letopis
 
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("schemas/examples").path
 
-    struct Run {
-        var status: Int32
-        var out: String
-        var err: String
-    }
-
     /// Runs letopis with `arguments` against `store`.
     @discardableResult
-    func letopis(_ arguments: [String], store: String) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["LETOPIS_STORE"] = store
-        environment["LETOPIS_USER"] = nil
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                   err: String(decoding: errData, as: UTF8.self))
+    func letopis(_ arguments: [String], store: String) throws -> ProgramRun {
+        try ProgramRunner.run(Self.binary, arguments, environment: ["LETOPIS_STORE": store, "LETOPIS_USER": nil])
     }
 
     /// Runs a command that must succeed, and returns its output.
