@@ -105,9 +105,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // What both doors (the command line and the server) need: a school opened to
+        // record as a person, its views caught up, its credentials, exports.
+        .target(
+            name: "SchoolService",
+            dependencies: ["EventLog", "Catalog", "Records", "Projections", "Audit"]
+        ),
         .executableTarget(
             name: "letopis",
             dependencies: [
+                "SchoolService",
                 "EventLog",
                 "Catalog",
                 "Records",

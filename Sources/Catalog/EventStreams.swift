@@ -58,6 +58,9 @@ extension PasswordChanged { public var stream: String { Streams.login(login) } }
 extension PasswordReset { public var stream: String { Streams.login(login) } }
 extension LoginBlocked { public var stream: String { Streams.login(login) } }
 extension LoginUnblocked { public var stream: String { Streams.login(login) } }
+extension SecondFactorEnrolled { public var stream: String { Streams.login(login) } }
+extension SecondFactorRemoved { public var stream: String { Streams.login(login) } }
+extension SecondFactorRequired { public var stream: String { Streams.school } }
 extension SignedIn { public var stream: String { Streams.login(login) } }
 
 // MARK: journal.proto

@@ -11,6 +11,8 @@ public enum Role: String, Hashable, Sendable, CaseIterable, Codable {
     case student
     case district
     case system
+    /// Reads every record of the school and writes none.
+    case auditor
 
     /// Nil for `.unspecified` and for values this build does not know.
     public init?(_ userRole: UserRole) {
@@ -23,6 +25,7 @@ public enum Role: String, Hashable, Sendable, CaseIterable, Codable {
         case .student: self = .student
         case .district: self = .district
         case .system: self = .system
+        case .auditor: self = .auditor
         case .unspecified, .UNRECOGNIZED: return nil
         }
     }
@@ -37,6 +40,7 @@ public enum Role: String, Hashable, Sendable, CaseIterable, Codable {
         case .student: .student
         case .district: .district
         case .system: .system
+        case .auditor: .auditor
         }
     }
 }

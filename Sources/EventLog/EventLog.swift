@@ -18,7 +18,7 @@ public final class EventLog: @unchecked Sendable {
     public let path: String
     let tables: LogTables
     let notifier: HeadNotifier
-    private let writer: LogWriter?
+    let writer: LogWriter?
 
     public struct Options: Sendable {
         /// `false` skips fsync at commit: only for scratch stores and benchmarks.
@@ -151,6 +151,18 @@ public final class EventLog: @unchecked Sendable {
             throw EventLogError.storage(operation: "appending", underlying: "the log was opened read-only")
         }
         return try await writer.submit(AppendRequest(events: events, expecting: expecting, expectedHead: expectedHead))
+    }
+
+    /// Appends what `decider` decides inside the write transaction, against the
+    /// log as it stands there (see `AppendDecider`). Returns the sequences of the
+    /// decided events (none when it decided nothing), or throws what the decider
+    /// threw, with nothing written.
+    @discardableResult
+    public func append(deciding decider: any AppendDecider) async throws -> AppendResult {
+        guard let writer else {
+            throw EventLogError.storage(operation: "appending", underlying: "the log was opened read-only")
+        }
+        return try await writer.submit(AppendRequest(events: [], decider: decider))
     }
 
     // MARK: Reading

@@ -3,8 +3,12 @@ import LMDB
 
 struct AppendRequest: Sendable {
     var events: [ProposedEvent]
-    var expecting: [String: ExpectedVersion]
+    var expecting: [String: ExpectedVersion] = [:]
     var expectedHead: UInt64?
+    /// Written with the events, in the same transaction (alone, when there are no events).
+    var sideWrites: [SideWrite] = []
+    /// Decides the events inside the transaction; `events` is then empty.
+    var decider: (any AppendDecider)?
 }
 
 /// What the writer knows of the log's end; published only after a commit.
@@ -56,6 +60,8 @@ final class LogWriter: @unchecked Sendable {
     private var state: WriterState
     /// A transaction takes whole requests until it holds about this many events.
     private let eventsPerTransaction = 100_000
+    /// Counts transaction attempts, for the deciders (see `AppendDecider`).
+    private var attempt: UInt64 = 0
 
     init(environment: Environment, tables: LogTables, school: String, clock: @escaping @Sendable () -> Timestamp,
          state: WriterState, notifier: HeadNotifier) {
@@ -129,9 +135,17 @@ final class LogWriter: @unchecked Sendable {
         let now = clock()
         var outcomes: [Result<AppendResult, any Error>] = []
         var committed = state
+        // The deciders that decided in the current attempt, told how it ended.
+        var deciding: [any AppendDecider] = []
+        func finish(committed: Bool) {
+            for decider in deciding { decider.finished(attempt: attempt, committed: committed) }
+            deciding.removeAll()
+        }
         do {
             try environment.write { txn in
                 // Runs again from the committed state if the map had to grow.
+                finish(committed: false)
+                attempt += 1
                 outcomes.removeAll(keepingCapacity: true)
                 var working = state
                 if try lastSequenceOnDisk(txn) != working.head {
@@ -139,8 +153,29 @@ final class LogWriter: @unchecked Sendable {
                     working = try WriterState.load(txn, tables: tables)
                 }
                 for item in batch {
+                    var request = item.request
+                    if let decider = request.decider {
+                        deciding.append(decider)
+                        do {
+                            let decided = try decider.decide(
+                                head: working.head, log: LogSnapshot(txn: txn, tables: tables), attempt: attempt)
+                            request.events = decided.events
+                            request.sideWrites = decided.sideWrites
+                            request.expectedHead = working.head
+                        } catch {
+                            outcomes.append(.failure(error))
+                            continue
+                        }
+                    }
                     do {
-                        outcomes.append(.success(try append(item.request, txn: txn, state: &working, now: now)))
+                        // A decision of nothing, or side writes alone, append no event.
+                        let nothingToAppend = request.events.isEmpty && (request.decider != nil || !request.sideWrites.isEmpty)
+                        let result = nothingToAppend
+                            ? AppendResult(sequences: [], wasDuplicate: false)
+                            : try append(request, txn: txn, state: &working, now: now)
+                        for write in request.sideWrites { try write.apply(txn) }
+                        request.decider?.written(result, attempt: attempt)
+                        outcomes.append(.success(result))
                     } catch let rejection as EventLogError where rejection.isRejection {
                         outcomes.append(.failure(rejection))
                     }
@@ -148,7 +183,9 @@ final class LogWriter: @unchecked Sendable {
                 committed = working
             }
             state = committed
+            finish(committed: true)
         } catch {
+            finish(committed: false)
             let failure = (error as? EventLogError) ?? .storage(operation: "committing an append", underlying: "\(error)")
             outcomes = batch.map { _ in .failure(failure) }
         }

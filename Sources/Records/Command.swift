@@ -22,14 +22,18 @@ public struct CommandContext: Sendable {
     }
 }
 
-/// The events a command records, and the business date they are about.
+/// The events a command records, and the business date they are about; and
+/// the credentials it changes, written in the same transaction into the
+/// credentials table, outside the log (`CredentialTable`).
 public struct Decision: Sendable {
     public var effectiveDate: CivilDate
     public var events: [any CatalogEvent]
+    public var credentials: [CredentialChange]
 
-    public init(_ effectiveDate: CivilDate, _ events: [any CatalogEvent]) {
+    public init(_ effectiveDate: CivilDate, _ events: [any CatalogEvent], credentials: [CredentialChange] = []) {
         self.effectiveDate = effectiveDate
         self.events = events
+        self.credentials = credentials
     }
 }
 

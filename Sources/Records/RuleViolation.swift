@@ -25,6 +25,8 @@ public enum Rule: String, Hashable, Sendable, CaseIterable {
     case invalidInput = "invalid-input"
     case alreadyVoided = "already-voided"
     case loginState = "login-state"
+    case passwordPolicy = "password-policy"
+    case secondFactorRequired = "second-factor-required"
 
     /// What the rule says, in one line.
     public var summary: String {
@@ -51,6 +53,8 @@ public enum Rule: String, Hashable, Sendable, CaseIterable {
         case .invalidInput: "the command's fields must be well formed"
         case .alreadyVoided: "a voided record cannot be changed"
         case .loginState: "a login moves issued → activated, and blocked ↔ unblocked, in order"
+        case .passwordPolicy: "a password has 8 to 64 characters and is not among the most common ones"
+        case .secondFactorRequired: "the school requires a second factor of staff in some roles"
         }
     }
 }

@@ -57,7 +57,7 @@ extension AccessBook {
     }
 
     private func signIn(_ person: String, role: Role, on day: CivilDate, minute: Int) {
-        batches.add(day, minute: minute, .login(person: person, step: .signIn, Actor(userID: person, role: role)))
+        batches.add(day, minute: minute, .login(person: person, step: .signIn(.none), Actor(userID: person, role: role)))
         sim.counts.signIns += 1
     }
 }

@@ -109,7 +109,7 @@ final class DayBatches {
         pending.removeAll(keepingCapacity: true)
         try await execute(batch, days: from == day ? day.iso : "\(from.iso)…\(day.iso)")
         if !pendingIssued.isEmpty {
-            let state = await recorder.state
+            let state = recorder.state
             for person in pendingIssued {
                 guard let login = state.loginByPerson[person] else {
                     throw GeneratorFailure("the login issued to \(person) by \(day.iso) is not in the records")

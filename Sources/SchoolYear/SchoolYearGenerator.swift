@@ -37,7 +37,7 @@ public struct SchoolYearGenerator: Sendable {
         // Every submission carries its own time; the clock only stands in for none.
         let recorder = try Recorder(log: log, clock: { Timestamp(CivilDate(year: 2000, month: 1, day: 1)!) })
         let ids = EventIDSource(seed: options.seed, school: id)
-        await recorder.useEventIDs { ids.make(at: $0) }
+        recorder.useEventIDs { ids.make(at: $0) }
         // Staff SNILS in a range of their own per school, so that schools
         // generated in any order (or at once) get the same numbers.
         var snils = SNILSMaker(base: 600_000_000 + k * 1_000_000)

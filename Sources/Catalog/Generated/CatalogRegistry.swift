@@ -12,6 +12,9 @@ public enum EventKind: String, CaseIterable, Sendable {
     case loginBlocked = "LoginBlocked"  // access.proto
     case loginUnblocked = "LoginUnblocked"  // access.proto
     case signedIn = "SignedIn"  // access.proto
+    case secondFactorEnrolled = "SecondFactorEnrolled"  // access.proto
+    case secondFactorRemoved = "SecondFactorRemoved"  // access.proto
+    case secondFactorRequired = "SecondFactorRequired"  // access.proto
     case diaryWeekAcknowledged = "DiaryWeekAcknowledged"  // diary.proto
     case schoolRegistered = "SchoolRegistered"  // institution.proto
     case academicYearDefined = "AcademicYearDefined"  // institution.proto
@@ -76,6 +79,9 @@ extension EventKind {
         case .loginBlocked: LoginBlocked.self
         case .loginUnblocked: LoginUnblocked.self
         case .signedIn: SignedIn.self
+        case .secondFactorEnrolled: SecondFactorEnrolled.self
+        case .secondFactorRemoved: SecondFactorRemoved.self
+        case .secondFactorRequired: SecondFactorRequired.self
         case .diaryWeekAcknowledged: DiaryWeekAcknowledged.self
         case .schoolRegistered: SchoolRegistered.self
         case .academicYearDefined: AcademicYearDefined.self
@@ -140,6 +146,9 @@ public enum DomainEvent: Hashable, Sendable {
     case loginBlocked(LoginBlocked)
     case loginUnblocked(LoginUnblocked)
     case signedIn(SignedIn)
+    case secondFactorEnrolled(SecondFactorEnrolled)
+    case secondFactorRemoved(SecondFactorRemoved)
+    case secondFactorRequired(SecondFactorRequired)
     case diaryWeekAcknowledged(DiaryWeekAcknowledged)
     case schoolRegistered(SchoolRegistered)
     case academicYearDefined(AcademicYearDefined)
@@ -217,6 +226,12 @@ extension DomainEvent {
             self = .loginUnblocked(try Self.decode(schemaVersion: schemaVersion, payload: payload))
         case .signedIn:
             self = .signedIn(try Self.decode(schemaVersion: schemaVersion, payload: payload))
+        case .secondFactorEnrolled:
+            self = .secondFactorEnrolled(try Self.decode(schemaVersion: schemaVersion, payload: payload))
+        case .secondFactorRemoved:
+            self = .secondFactorRemoved(try Self.decode(schemaVersion: schemaVersion, payload: payload))
+        case .secondFactorRequired:
+            self = .secondFactorRequired(try Self.decode(schemaVersion: schemaVersion, payload: payload))
         case .diaryWeekAcknowledged:
             self = .diaryWeekAcknowledged(try Self.decode(schemaVersion: schemaVersion, payload: payload))
         case .schoolRegistered:
@@ -331,6 +346,9 @@ extension DomainEvent {
         case .loginBlocked: .loginBlocked
         case .loginUnblocked: .loginUnblocked
         case .signedIn: .signedIn
+        case .secondFactorEnrolled: .secondFactorEnrolled
+        case .secondFactorRemoved: .secondFactorRemoved
+        case .secondFactorRequired: .secondFactorRequired
         case .diaryWeekAcknowledged: .diaryWeekAcknowledged
         case .schoolRegistered: .schoolRegistered
         case .academicYearDefined: .academicYearDefined
@@ -395,6 +413,9 @@ extension DomainEvent {
         case .loginBlocked(let event): event
         case .loginUnblocked(let event): event
         case .signedIn(let event): event
+        case .secondFactorEnrolled(let event): event
+        case .secondFactorRemoved(let event): event
+        case .secondFactorRequired(let event): event
         case .diaryWeekAcknowledged(let event): event
         case .schoolRegistered(let event): event
         case .academicYearDefined(let event): event
@@ -490,6 +511,24 @@ extension SignedIn: CatalogEvent {
     public static var eventType: String { "SignedIn" }
     public static var schemaVersion: UInt16 { 1 }
     public var domainEvent: DomainEvent { .signedIn(self) }
+}
+
+extension SecondFactorEnrolled: CatalogEvent {
+    public static var eventType: String { "SecondFactorEnrolled" }
+    public static var schemaVersion: UInt16 { 1 }
+    public var domainEvent: DomainEvent { .secondFactorEnrolled(self) }
+}
+
+extension SecondFactorRemoved: CatalogEvent {
+    public static var eventType: String { "SecondFactorRemoved" }
+    public static var schemaVersion: UInt16 { 1 }
+    public var domainEvent: DomainEvent { .secondFactorRemoved(self) }
+}
+
+extension SecondFactorRequired: CatalogEvent {
+    public static var eventType: String { "SecondFactorRequired" }
+    public static var schemaVersion: UInt16 { 1 }
+    public var domainEvent: DomainEvent { .secondFactorRequired(self) }
 }
 
 extension DiaryWeekAcknowledged: CatalogEvent {

@@ -10,8 +10,11 @@
 //   https://github.com/apple/swift-protobuf/
 
 // Events about access to Letopis: personal logins issued to staff, students
-// and parents, their activation, passwords, blocking and sign-ins. The log
-// holds password hashes only, never a password.
+// and parents, their activation, passwords, second factors, blocking and
+// sign-ins. The log says THAT a credential was issued, changed or reset, never
+// what it is: password hashes and second-factor secrets live in the school's
+// credentials table, outside the log (docs/log-format.md). Stores made before
+// that hold the hashes in the `password_hash` fields of their early events.
 //
 // Field numbers are never reused: evolution is additive. A field that goes away
 // is listed under `reserved`, never renumbered.
@@ -52,7 +55,8 @@ public nonisolated struct LoginIssued: Sendable {
   /// Where it was sent, for the e-mail channel.
   public var email: String = String()
 
-  /// The hash of the temporary password; the password itself is never recorded.
+  /// Only in stores made before credentials left the log: the hash of the
+  /// temporary password. Never written now.
   public var passwordHash: String = String()
 
   public var mustChangePassword: Bool = false
@@ -85,6 +89,7 @@ public nonisolated struct PasswordChanged: Sendable {
 
   public var login: String = String()
 
+  /// Only in stores made before credentials left the log. Never written now.
   public var passwordHash: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -102,6 +107,7 @@ public nonisolated struct PasswordReset: Sendable {
 
   public var login: String = String()
 
+  /// Only in stores made before credentials left the log. Never written now.
   public var passwordHash: String = String()
 
   public var resetBy: String = String()
@@ -157,6 +163,64 @@ public nonisolated struct SignedIn: Sendable {
   // methods supported on all messages.
 
   public var login: String = String()
+
+  /// The second factor the sign-in passed, if any.
+  public var secondFactor: SecondFactorUse = .none
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A member of staff enrolled an authenticator app (TOTP) as the login's second
+/// factor, and was given one-time recovery codes. The secret and the codes are
+/// in the credentials table, never in the log.
+/// Stream: login/<login>.
+public nonisolated struct SecondFactorEnrolled: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var login: String = String()
+
+  /// How many recovery codes were given.
+  public var recoveryCodes: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A login's second factor was removed: by its owner, or by the coordinator
+/// (a lost phone), with a reason.
+/// Stream: login/<login>.
+public nonisolated struct SecondFactorRemoved: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var login: String = String()
+
+  public var removedBy: String = String()
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The school requires a second factor at sign-in for these roles of staff
+/// (an empty list requires it of nobody).
+/// Stream: school.
+public nonisolated struct SecondFactorRequired: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var roles: [UserRole] = []
+
+  public var setBy: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -429,7 +493,7 @@ nonisolated extension LoginUnblocked: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension SignedIn: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SignedIn"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}login\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}login\0\u{3}second_factor\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -438,6 +502,7 @@ nonisolated extension SignedIn: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.login) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.secondFactor) }()
       default: break
       }
     }
@@ -447,11 +512,125 @@ nonisolated extension SignedIn: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
     if !self.login.isEmpty {
       try visitor.visitSingularStringField(value: self.login, fieldNumber: 1)
     }
+    if self.secondFactor != .none {
+      try visitor.visitSingularEnumField(value: self.secondFactor, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: SignedIn, rhs: SignedIn) -> Bool {
     if lhs.login != rhs.login {return false}
+    if lhs.secondFactor != rhs.secondFactor {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension SecondFactorEnrolled: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SecondFactorEnrolled"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}login\0\u{3}recovery_codes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.login) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.recoveryCodes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.login.isEmpty {
+      try visitor.visitSingularStringField(value: self.login, fieldNumber: 1)
+    }
+    if self.recoveryCodes != 0 {
+      try visitor.visitSingularInt32Field(value: self.recoveryCodes, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: SecondFactorEnrolled, rhs: SecondFactorEnrolled) -> Bool {
+    if lhs.login != rhs.login {return false}
+    if lhs.recoveryCodes != rhs.recoveryCodes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension SecondFactorRemoved: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SecondFactorRemoved"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}login\0\u{3}removed_by\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.login) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.removedBy) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.login.isEmpty {
+      try visitor.visitSingularStringField(value: self.login, fieldNumber: 1)
+    }
+    if !self.removedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.removedBy, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: SecondFactorRemoved, rhs: SecondFactorRemoved) -> Bool {
+    if lhs.login != rhs.login {return false}
+    if lhs.removedBy != rhs.removedBy {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension SecondFactorRequired: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SecondFactorRequired"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}roles\0\u{3}set_by\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedEnumField(value: &self.roles) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.setBy) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.roles.isEmpty {
+      try visitor.visitPackedEnumField(value: self.roles, fieldNumber: 1)
+    }
+    if !self.setBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.setBy, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: SecondFactorRequired, rhs: SecondFactorRequired) -> Bool {
+    if lhs.roles != rhs.roles {return false}
+    if lhs.setBy != rhs.setBy {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -43,6 +43,10 @@ public nonisolated enum UserRole: SwiftProtobuf.Enum, Swift.CaseIterable {
   case student // = 6
   case district // = 7
   case system // = 8
+
+  /// Reads every record of the school and writes none (a role granted to a
+  /// member of staff like the others).
+  case auditor // = 9
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -60,6 +64,7 @@ public nonisolated enum UserRole: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 6: self = .student
     case 7: self = .district
     case 8: self = .system
+    case 9: self = .auditor
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -75,6 +80,7 @@ public nonisolated enum UserRole: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .student: return 6
     case .district: return 7
     case .system: return 8
+    case .auditor: return 9
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -90,6 +96,7 @@ public nonisolated enum UserRole: SwiftProtobuf.Enum, Swift.CaseIterable {
     .student,
     .district,
     .system,
+    .auditor,
   ]
 
 }
@@ -216,6 +223,49 @@ public nonisolated enum LoginChannel: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+/// How a sign-in's second factor was passed.
+public nonisolated enum SecondFactorUse: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case none // = 0
+
+  /// A code from the authenticator app (TOTP, RFC 6238).
+  case totp // = 1
+
+  /// One of the one-time recovery codes given at enrolment.
+  case recoveryCode // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .none
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .none
+    case 1: self = .totp
+    case 2: self = .recoveryCode
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .none: return 0
+    case .totp: return 1
+    case .recoveryCode: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [SecondFactorUse] = [
+    .none,
+    .totp,
+    .recoveryCode,
+  ]
+
+}
+
 /// How a school divides its year for grading.
 public nonisolated enum PeriodKind: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -326,7 +376,7 @@ public nonisolated struct PersonName: Sendable {
 fileprivate nonisolated let _protobuf_package = "letopis"
 
 nonisolated extension UserRole: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0USER_ROLE_UNSPECIFIED\0\u{1}USER_ROLE_COORDINATOR\0\u{1}USER_ROLE_TEACHER\0\u{1}USER_ROLE_CLASS_TEACHER\0\u{1}USER_ROLE_ADMINISTRATION\0\u{1}USER_ROLE_PARENT\0\u{1}USER_ROLE_STUDENT\0\u{1}USER_ROLE_DISTRICT\0\u{1}USER_ROLE_SYSTEM\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0USER_ROLE_UNSPECIFIED\0\u{1}USER_ROLE_COORDINATOR\0\u{1}USER_ROLE_TEACHER\0\u{1}USER_ROLE_CLASS_TEACHER\0\u{1}USER_ROLE_ADMINISTRATION\0\u{1}USER_ROLE_PARENT\0\u{1}USER_ROLE_STUDENT\0\u{1}USER_ROLE_DISTRICT\0\u{1}USER_ROLE_SYSTEM\0\u{1}USER_ROLE_AUDITOR\0")
 }
 
 nonisolated extension PersonKind: SwiftProtobuf._ProtoNameProviding {
@@ -339,6 +389,10 @@ nonisolated extension Sex: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension LoginChannel: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0LOGIN_CHANNEL_UNSPECIFIED\0\u{1}LOGIN_CHANNEL_SLIP\0\u{1}LOGIN_CHANNEL_EMAIL\0")
+}
+
+nonisolated extension SecondFactorUse: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SECOND_FACTOR_USE_NONE\0\u{1}SECOND_FACTOR_USE_TOTP\0\u{1}SECOND_FACTOR_USE_RECOVERY_CODE\0")
 }
 
 nonisolated extension PeriodKind: SwiftProtobuf._ProtoNameProviding {

@@ -2,7 +2,9 @@ import Catalog
 import EventLog
 
 /// Personal logins (plans/003 item 18, plans/000 item 4): issued after consent,
-/// by the coordinator, or by a class teacher within the own class.
+/// by the coordinator, or by a class teacher within the own class. The events
+/// say that a password was issued, changed or reset; the hash goes to the
+/// credentials table with them (`Decision.credentials`), never into the log.
 public struct IssueLogin: Command {
     public var personID: String
     public var channel: LoginChannel
@@ -20,7 +22,7 @@ public struct IssueLogin: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "login for \(personID)"
+        let record = "логин для \(personID)"
         let role = try c.authorize([.coordinator, .classTeacher], for: record)
         let kind = try c.state.personKind(personID, record: record)
         let person: String
@@ -29,22 +31,23 @@ public struct IssueLogin: Command {
         switch kind {
         case .staff:
             guard role == .coordinator else {
-                throw RuleViolation(.roleRequired, record: record, detail: "staff logins are issued by the coordinator",
-                                    remedy: "Ask the coordinator.")
+                throw RuleViolation(.roleRequired, record: record, detail: "логины сотрудникам выдаёт координатор",
+                                    remedy: "Обратитесь к координатору.")
             }
             let member = c.state.staff[personID]!
             name = member.name
             person = "\(personID) \(member.name.full)"
-            loginRole = member.roles.contains { $0.role == .administration } ? .administration
-                : member.roles.contains { $0.role == .coordinator } ? .coordinator : .teacher
+            let held = Set(member.roles.map(\.role))
+            loginRole = held.contains(.administration) ? .administration : held.contains(.coordinator) ? .coordinator
+                : held.isEmpty || held.contains(.teacher) || held.contains(.classTeacher) ? .teacher : .auditor
         case .student:
             let student = c.state.students[personID]!
             name = student.name
             person = "\(personID) \(student.name.full)"
             loginRole = .student
             guard student.isEnrolled else {
-                throw RuleViolation(.notInClassOnDate, record: record, detail: "\(person) is not enrolled now",
-                                    remedy: "Logins are for current students.")
+                throw RuleViolation(.notInClassOnDate, record: record, detail: "\(person) сейчас не учится в школе",
+                                    remedy: "Логины выдаются только нынешним ученикам.")
             }
         default:
             let guardian = c.state.guardians[personID]!
@@ -57,28 +60,22 @@ public struct IssueLogin: Command {
             case .given?:
                 break
             case .withdrawn?, .refused?:
-                throw RuleViolation(.consentWithdrawn, record: "login for \(person)",
-                                    detail: "the consent to process personal data was withdrawn or refused",
-                                    remedy: "A login can be issued only after a new consent is recorded.")
+                throw RuleViolation(.consentWithdrawn, record: "логин для \(person)",
+                                    detail: "согласие на обработку персональных данных отозвано или не дано",
+                                    remedy: "Логин можно выдать только после того, как записано новое согласие.")
             case nil:
-                throw RuleViolation(.consentRequired, record: "login for \(person)",
-                                    detail: "no consent to process personal data is on record",
-                                    remedy: "Record the signed consent first (letopis consent give).")
+                throw RuleViolation(.consentRequired, record: "логин для \(person)",
+                                    detail: "согласие на обработку персональных данных не записано",
+                                    remedy: "Сначала запишите подписанное согласие.")
             }
         }
-        try c.requireOwnClass(person: personID, role: role, record: "login for \(person)")
+        try c.requireOwnClass(person: personID, role: role, record: "логин для \(person)")
         if let existing = c.state.loginByPerson[personID], c.state.logins[existing]?.blocked == false {
-            throw RuleViolation(.duplicateRecord, record: "login for \(person)", detail: "\(person) already has the login \(existing)",
-                                remedy: "Reset its password instead (letopis login reset).")
+            throw RuleViolation(.duplicateRecord, record: "логин для \(person)", detail: "у \(person) уже есть логин \(existing)",
+                                remedy: "Вместо нового логина выдайте новый временный пароль.")
         }
-        if channel == .email && !email.contains("@") {
-            throw RuleViolation(.invalidInput, record: record, detail: "no e-mail address to send it to",
-                                remedy: "Give --email, or print a slip.")
-        }
-        guard passwordHash.hasPrefix("pbkdf2-sha256$") else {
-            throw RuleViolation(.invalidInput, record: record, detail: "the password is not hashed",
-                                remedy: "Only a password hash is recorded.")
-        }
+        try requireDelivery(channel: channel, email: email, record: record)
+        try requireHash(passwordHash, record: record)
         var e = LoginIssued()
         e.login = c.state.freeLogin(for: name)
         e.personID = personID
@@ -87,15 +84,23 @@ public struct IssueLogin: Command {
         e.issuedBy = c.actor.userID
         e.channel = channel
         e.email = email
-        e.passwordHash = passwordHash
         e.mustChangePassword = true
-        return Decision(on, [e])
+        let password = CredentialTable.Password(hash: passwordHash, temporary: true, setAt: c.now)
+        return Decision(on, [e], credentials: [.password(login: e.login, password)])
     }
 }
 
-/// The user's own steps: activation, a new password, signing in.
+/// The owner's own steps: activation, a new password, signing in. The door
+/// (the server, or `letopis login activate`) has checked the password, and the
+/// second factor where one is needed, before it asks for these.
 public struct UseLogin: Command {
-    public enum Step: Sendable { case activate, changePassword(hash: String), signIn }
+    public enum Step: Sendable {
+        /// The first sign-in with the slip's temporary password.
+        case activate
+        /// The owner's own password, made by `PasswordHasher` (and checked by `PasswordPolicy`).
+        case changePassword(hash: String)
+        case signIn(SecondFactorUse)
+    }
 
     public var login: String
     public var step: Step
@@ -108,38 +113,42 @@ public struct UseLogin: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "login \(login)"
+        let record = "логин \(login)"
         let account = try c.state.requireLogin(login)
-        guard c.actor.userID == account.personID else {
-            throw RuleViolation(.roleRequired, record: record, detail: "only its owner \(account.personID) uses a login",
-                                remedy: "Sign in as \(account.personID).")
-        }
-        guard !account.blocked else {
-            throw RuleViolation(.loginState, record: record, detail: "the login is blocked",
-                                remedy: "Ask the coordinator to unblock it.")
-        }
+        try c.requireOwner(of: account, record: record)
+        try c.requireUsable(account, record: record)
         switch step {
         case .activate:
             guard !account.activated else {
-                throw RuleViolation(.loginState, record: record, detail: "already activated", remedy: "Sign in.")
+                throw RuleViolation(.loginState, record: record, detail: "логин уже активирован", remedy: "Войдите со своим паролем.")
             }
             var e = LoginActivated()
             e.login = login
             return Decision(on, [e])
         case .changePassword(let hash):
             guard account.activated else {
-                throw RuleViolation(.loginState, record: record, detail: "not activated yet", remedy: "Activate it first.")
+                throw RuleViolation(.loginState, record: record, detail: "логин ещё не активирован",
+                                    remedy: "Сначала активируйте его временным паролем.")
             }
+            try requireHash(hash, record: record)
             var e = PasswordChanged()
             e.login = login
-            e.passwordHash = hash
-            return Decision(on, [e])
-        case .signIn:
+            let password = CredentialTable.Password(hash: hash, temporary: false, setAt: c.now)
+            return Decision(on, [e], credentials: [.password(login: login, password)])
+        case .signIn(let factor):
             guard account.activated else {
-                throw RuleViolation(.loginState, record: record, detail: "not activated yet", remedy: "Activate it first.")
+                throw RuleViolation(.loginState, record: record, detail: "логин ещё не активирован",
+                                    remedy: "Сначала активируйте его временным паролем.")
+            }
+            if factor == .none, c.state.requiresSecondFactor(account) {
+                throw RuleViolation(.secondFactorRequired, record: record,
+                                    detail: "школа требует второй фактор для роли \(account.role.rawValue)",
+                                    remedy: account.secondFactor ? "Введите код из приложения-аутентификатора."
+                                        : "Подключите приложение-аутентификатор, прежде чем войти.")
             }
             var e = SignedIn()
             e.login = login
+            e.secondFactor = factor
             return Decision(on, [e])
         }
     }
@@ -159,13 +168,13 @@ public struct ChangeLoginAccess: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "login \(login)"
+        let record = "логин \(login)"
         try c.authorize([.coordinator, .administration], for: record)
         let account = try c.state.requireLogin(login)
         try c.requireReason(reason, record: record)
         guard account.blocked != block else {
-            throw RuleViolation(.loginState, record: record, detail: block ? "already blocked" : "not blocked",
-                                remedy: "Nothing to do.")
+            throw RuleViolation(.loginState, record: record, detail: block ? "логин уже заблокирован" : "логин не заблокирован",
+                                remedy: "Делать ничего не нужно.")
         }
         if block {
             var e = LoginBlocked()
@@ -175,8 +184,8 @@ public struct ChangeLoginAccess: Command {
         }
         if account.personKind != .staff && c.state.consents[account.personID]?.isGiven != true {
             throw RuleViolation(.consentWithdrawn, record: record,
-                                detail: "\(account.personID) has no consent to process personal data on record",
-                                remedy: "Record a new consent before unblocking.")
+                                detail: "у \(account.personID) не записано согласие на обработку персональных данных",
+                                remedy: "Прежде чем разблокировать, запишите новое согласие.")
         }
         var e = LoginUnblocked()
         e.login = login
@@ -205,39 +214,170 @@ public struct ResetPassword: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "login \(login)"
+        let record = "логин \(login)"
         let role = try c.authorize([.coordinator, .classTeacher], for: record)
         let account = try c.state.requireLogin(login)
         if account.personKind == .staff && role != .coordinator {
-            throw RuleViolation(.roleRequired, record: record, detail: "staff passwords are reset by the coordinator",
-                                remedy: "Ask the coordinator.")
+            throw RuleViolation(.roleRequired, record: record, detail: "пароли сотрудников сбрасывает координатор",
+                                remedy: "Обратитесь к координатору.")
         }
         try c.requireOwnClass(person: account.personID, role: role, record: record)
         guard !account.blocked else {
-            throw RuleViolation(.loginState, record: record, detail: "the login is blocked",
-                                remedy: "Unblock it first (letopis login unblock), if the reason for the block is gone.")
+            throw RuleViolation(.loginState, record: record, detail: "логин заблокирован",
+                                remedy: "Сначала разблокируйте его, если причины блокировки больше нет.")
         }
         if account.personKind != .staff && c.state.consents[account.personID]?.isGiven != true {
             throw RuleViolation(.consentWithdrawn, record: record,
-                                detail: "\(account.personID) has no consent to process personal data on record",
-                                remedy: "Record a new consent first (letopis consent give).")
+                                detail: "у \(account.personID) не записано согласие на обработку персональных данных",
+                                remedy: "Сначала запишите согласие.")
         }
-        if channel == .email && !email.contains("@") {
-            throw RuleViolation(.invalidInput, record: record, detail: "no e-mail address to send it to",
-                                remedy: "Give --email, or print a slip.")
-        }
-        guard passwordHash.hasPrefix("pbkdf2-sha256$") else {
-            throw RuleViolation(.invalidInput, record: record, detail: "the password is not hashed",
-                                remedy: "Only a password hash is recorded.")
-        }
+        try requireDelivery(channel: channel, email: email, record: record)
+        try requireHash(passwordHash, record: record)
         var e = PasswordReset()
         e.login = login
-        e.passwordHash = passwordHash
         e.resetBy = c.actor.userID
         e.channel = channel
         e.email = email
         e.mustChangePassword = true
+        let password = CredentialTable.Password(hash: passwordHash, temporary: true, setAt: c.now)
+        return Decision(on, [e], credentials: [.password(login: login, password)])
+    }
+}
+
+/// A member of staff enrols an authenticator app as their login's second
+/// factor, with one-time recovery codes (only their hashes reach the command).
+public struct EnrolSecondFactor: Command {
+    public var login: String
+    public var secret: String
+    public var recoveryCodeHashes: [String]
+    public var on: CivilDate
+
+    public init(login: String, secret: String, recoveryCodeHashes: [String], on: CivilDate) {
+        self.login = login
+        self.secret = secret
+        self.recoveryCodeHashes = recoveryCodeHashes
+        self.on = on
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let record = "второй фактор логина \(login)"
+        let account = try c.state.requireLogin(login)
+        try c.requireOwner(of: account, record: record)
+        try c.requireUsable(account, record: record)
+        guard account.personKind == .staff else {
+            throw RuleViolation(.roleRequired, record: record, detail: "второй фактор подключают сотрудники",
+                                remedy: "Родителям и ученикам он не нужен.")
+        }
+        guard !account.secondFactor else {
+            throw RuleViolation(.duplicateRecord, record: record, detail: "приложение-аутентификатор уже подключено",
+                                remedy: "Чтобы подключить другое, сначала отключите это.")
+        }
+        guard secret.utf8.count >= 20, !recoveryCodeHashes.isEmpty else {
+            throw RuleViolation(.invalidInput, record: record, detail: "нет секрета или резервных кодов",
+                                remedy: "Начните подключение заново.")
+        }
+        var e = SecondFactorEnrolled()
+        e.login = login
+        e.recoveryCodes = Int32(recoveryCodeHashes.count)
+        let factor = CredentialTable.SecondFactor(secret: secret, recoveryCodeHashes: recoveryCodeHashes)
+        return Decision(on, [e], credentials: [.secondFactor(login: login, factor)])
+    }
+}
+
+/// Removes a login's second factor: its owner, or the coordinator (a lost
+/// phone) with a reason.
+public struct RemoveSecondFactor: Command {
+    public var login: String
+    public var reason: String
+    public var on: CivilDate
+
+    public init(login: String, reason: String, on: CivilDate) {
+        self.login = login
+        self.reason = reason
+        self.on = on
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let record = "второй фактор логина \(login)"
+        let account = try c.state.requireLogin(login)
+        if c.actor.userID != account.personID {
+            try c.authorize([.coordinator], for: record)
+            try c.requireReason(reason, record: record)
+        }
+        guard account.secondFactor else {
+            throw RuleViolation(.loginState, record: record, detail: "второй фактор не подключён", remedy: "Делать ничего не нужно.")
+        }
+        var e = SecondFactorRemoved()
+        e.login = login
+        e.removedBy = c.actor.userID
+        e.reason = reason
+        return Decision(on, [e], credentials: [.secondFactor(login: login, nil)])
+    }
+}
+
+/// The school requires a second factor of the staff who hold these roles.
+public struct RequireSecondFactor: Command {
+    public var roles: Set<Role>
+    public var on: CivilDate
+
+    public init(roles: Set<Role>, on: CivilDate) {
+        self.roles = roles
+        self.on = on
+    }
+
+    public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
+        let record = "требование второго фактора"
+        try c.authorize([.administration, .coordinator], for: record)
+        let staffRoles: Set<Role> = [.coordinator, .teacher, .classTeacher, .administration, .auditor]
+        guard roles.isSubset(of: staffRoles) else {
+            throw RuleViolation(.invalidInput, record: record,
+                                detail: "второй фактор требуется только от сотрудников, а не от ролей \(roles.subtracting(staffRoles).map(\.rawValue).sorted().joined(separator: ", "))",
+                                remedy: "Назовите роли сотрудников.")
+        }
+        guard roles != c.state.secondFactorRoles else {
+            throw RuleViolation(.duplicateRecord, record: record, detail: "это требование уже действует", remedy: "Делать ничего не нужно.")
+        }
+        var e = SecondFactorRequired()
+        e.roles = roles.sorted { $0.rawValue < $1.rawValue }.map(\.userRole)
+        e.setBy = c.actor.userID
         return Decision(on, [e])
+    }
+}
+
+extension CommandContext {
+    /// Only a login's owner uses it.
+    func requireOwner(of account: LoginAccount, record: String) throws(RuleViolation) {
+        guard actor.userID == account.personID else {
+            throw RuleViolation(.roleRequired, record: record, detail: "логином пользуется только его владелец \(account.personID)",
+                                remedy: "Войдите как \(account.personID).")
+        }
+    }
+
+    /// A login that is not blocked, whose owner (a parent or student) has a consent in force.
+    func requireUsable(_ account: LoginAccount, record: String) throws(RuleViolation) {
+        guard !account.blocked else {
+            throw RuleViolation(.loginState, record: record, detail: "логин заблокирован",
+                                remedy: "Обратитесь к классному руководителю или координатору.")
+        }
+        if account.personKind != .staff, state.consents[account.personID]?.isGiven != true {
+            throw RuleViolation(.consentWithdrawn, record: record,
+                                detail: "согласие на обработку персональных данных отозвано или не дано",
+                                remedy: "Обратитесь к классному руководителю.")
+        }
+    }
+}
+
+private func requireDelivery(channel: LoginChannel, email: String, record: String) throws(RuleViolation) {
+    if channel == .email && !email.contains("@") {
+        throw RuleViolation(.invalidInput, record: record, detail: "нет адреса электронной почты, куда отправить",
+                            remedy: "Укажите адрес или распечатайте листок с логином.")
+    }
+}
+
+private func requireHash(_ hash: String, record: String) throws(RuleViolation) {
+    guard hash.hasPrefix("pbkdf2-sha256$") else {
+        throw RuleViolation(.invalidInput, record: record, detail: "пароль не захеширован",
+                            remedy: "Хранится только хеш пароля.")
     }
 }
 
@@ -249,5 +389,12 @@ extension SchoolState {
         var n = 2
         while logins["\(base)\(n)"] != nil { n += 1 }
         return "\(base)\(n)"
+    }
+
+    /// Whether the school requires a second factor of this login's owner: a
+    /// member of staff holding one of the roles the school named.
+    public func requiresSecondFactor(_ account: LoginAccount) -> Bool {
+        guard account.personKind == .staff, !secondFactorRoles.isEmpty, let member = staff[account.personID] else { return false }
+        return member.roles.contains { secondFactorRoles.contains($0.role) }
     }
 }

@@ -93,6 +93,8 @@ extension Rule {
         case .invalidInput: "значение заполнено неверно"
         case .alreadyVoided: "запись аннулирована"
         case .loginState: "действие не подходит к состоянию логина"
+        case .passwordPolicy: "пароль — от 8 до 64 символов и не из самых распространённых"
+        case .secondFactorRequired: "школа требует от сотрудников в этой роли второй фактор при входе"
         }
     }
 }

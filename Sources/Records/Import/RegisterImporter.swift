@@ -40,7 +40,7 @@ public enum RegisterImporter {
         } catch {
             throw ImportRejected(register: register, issues: [error])
         }
-        let state = await recorder.state
+        let state = recorder.state
         let (rows, issues, header) = read(file, as: register, state: state, on: date, progress: progress)
         var submissions: [Submission] = []
         var origin: [Int] = []
@@ -61,7 +61,7 @@ public enum RegisterImporter {
         }
         var all = issues
         if header.issues.isEmpty {
-            all += explain(await recorder.check(submissions))
+            all += explain(try recorder.check(submissions))
             if all.isEmpty && submissions.isEmpty {
                 all.append(ImportIssue(line: header.line, reason: "под заголовком нет ни одной строки с данными"))
             }
@@ -75,7 +75,7 @@ public enum RegisterImporter {
         } catch let rejected as BatchRejected {
             throw ImportRejected(register: register, issues: explain(rejected.failures))
         }
-        outcome.created = created(register, before: state, after: await recorder.state)
+        outcome.created = created(register, before: state, after: recorder.state)
         progress(rows.count, rows.count)
         return outcome
     }

@@ -92,6 +92,9 @@ extension SchoolState {
         case .passwordChanged, .passwordReset, .signedIn: break
         case .loginBlocked(let e): logins[e.login]?.blocked = true
         case .loginUnblocked(let e): logins[e.login]?.blocked = false
+        case .secondFactorEnrolled(let e): logins[e.login]?.secondFactor = true
+        case .secondFactorRemoved(let e): logins[e.login]?.secondFactor = false
+        case .secondFactorRequired(let e): secondFactorRoles = Set(e.roles.compactMap(Role.init))
 
         case .lessonHeld(let e): applyLesson(e)
         case .lessonTopicRecorded(let e): lessons[e.lessonID]?.topic = e.topic
@@ -149,6 +152,7 @@ extension SchoolState {
             id: e.entryID, year: Int(e.year), weekday: Int(e.weekday), slot: Int(e.slot), unitID: e.unitID,
             subjectID: e.subjectID, teacherID: e.teacherID, validFrom: from, validTo: CivilDate(iso: e.validTo))
         timetableByUnitDay[UnitDay(unitID: e.unitID, weekday: Int(e.weekday)), default: []].append(e.entryID)
+        teachingUnits.insert("\(e.teacherID)|\(e.subjectID)|\(e.unitID)")
         // A unit never changes its class, so the class can be noted once here.
         if let schoolClass = classOf(unit: e.unitID) { teaching.insert("\(e.teacherID)|\(e.subjectID)|\(schoolClass.id)") }
     }

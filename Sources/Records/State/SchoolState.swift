@@ -21,6 +21,8 @@ public struct SchoolState: Sendable {
     /// `teacher|subject|class` of every timetable entry, so that "does this
     /// teacher teach this subject in this class" needs no scan of the timetable.
     var teaching: Set<String> = []
+    /// `teacher|subject|unit` of every timetable entry: the journals a teacher keeps.
+    var teachingUnits: Set<String> = []
     public var staff: [String: StaffMember] = [:]
     public var students: [String: Student] = [:]
     /// SNILS → student id, for students enrolled in the school now.
@@ -41,6 +43,8 @@ public struct SchoolState: Sendable {
     /// `student/subject/period` → the current final grade.
     public var finals: [String: String] = [:]
     public var acknowledgedWeeks: Set<String> = []
+    /// The roles of staff who must pass a second factor at sign-in.
+    public var secondFactorRoles: Set<Role> = []
     public var backups: [BackupMade] = []
     /// The number of grades ever recorded, for the next grade id.
     public var gradeCount = 0
@@ -215,6 +219,8 @@ public struct LoginAccount: Sendable, Hashable {
     public var role: Role
     public var activated = false
     public var blocked = false
+    /// An authenticator app is enrolled as the second factor.
+    public var secondFactor = false
 }
 
 public struct Lesson: Sendable, Hashable {

@@ -29,7 +29,7 @@ struct ClassCommand: AsyncParsableCommand {
         func run() async throws {
             guard let (grade, letter) = FieldParsing.className(name) else { throw ValidationError("a class is a grade 1–11 and a letter, e.g. 5А") }
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let today = Timestamp.now().civilDate
                 let command = CreateClass(year: try year ?? state.yearOf(today), grade: grade, letter: letter,
                                           classTeacherID: try teacher.map(state.staffID) ?? "", on: today)
@@ -65,7 +65,7 @@ struct GroupCommand: AsyncParsableCommand {
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
                 let today = Timestamp.now().civilDate
-                let command = CreateGroup(classID: try await session.state.classID(schoolClass, on: today), name: name,
+                let command = CreateGroup(classID: try session.state.classID(schoolClass, on: today), name: name,
                                           subjectID: subject, on: today)
                 try await session.record(command)
                 confirm("Группа \(command.groupID) создана.")
@@ -80,7 +80,7 @@ struct GroupCommand: AsyncParsableCommand {
 
         func run(_ school: SchoolOptions, _ actor: ActorOptions, joins: Bool) async throws {
             try await withSchool(school, actor, preferring: Prefer.register + [.classTeacher]) { session in
-                let state = await session.state
+                let state = session.state
                 let ids = try student.map(state.studentID)
                 try await session.record(ids.map { ChangeGroupMembership(groupID: group, studentID: $0, joins: joins, on: on.date) })
                 confirm("Группа \(group): \(joins ? "добавлены" : "исключены") с \(on.date.russian) — \(ids.map(state.who).joined(separator: ", ")).")

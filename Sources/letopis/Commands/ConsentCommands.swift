@@ -93,7 +93,7 @@ struct ConsentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.consent) { session in
-                let state = await session.state
+                let state = session.state
                 let personID = try paper.personID(in: state)
                 try await session.record(WithdrawConsent(personID: personID, documentRef: paper.document, on: paper.on.date,
                                                          reason: reason))
@@ -105,7 +105,7 @@ struct ConsentCommand: AsyncParsableCommand {
 
     static func record(_ school: SchoolOptions, _ actor: ActorOptions, _ paper: Paper, given: Bool, guardian: String) async throws {
         try await withSchool(school, actor, preferring: Prefer.consent) { session in
-            let state = await session.state
+            let state = session.state
             let personID = try paper.personID(in: state)
             try await session.record(RecordConsent(personID: personID, given: given, byGuardianID: guardian,
                                                    documentRef: paper.document, on: paper.on.date))
@@ -143,11 +143,11 @@ struct ApplicationCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSchool(school, actor, preferring: Prefer.consent) { session in
-            let state = await session.state
+            let state = session.state
             let studentID = try state.studentID(student)
             try await session.record(RegisterParentApplication(guardianID: guardian, studentID: studentID,
                                                                documentRef: document, on: on.date))
-            let number = String(format: "A%05d", await session.state.applicationCount)
+            let number = String(format: "A%05d", session.state.applicationCount)
             confirm("Заявление \(number) зарегистрировано: \(state.who(guardian)) об ученике \(state.who(studentID)), документ \(document).")
         }
     }

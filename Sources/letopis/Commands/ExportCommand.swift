@@ -2,6 +2,7 @@ import ArgumentParser
 import Audit
 import EventLog
 import Foundation
+import SchoolService
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,7 +55,7 @@ struct ExportCommand: ParsableCommand {
                 continue
             }
             let progress = ProgressBar(total: last - first + 1, unit: "events", label: "exporting \(id)")
-            try EventExporter.write(log: log, from: first, through: last, to: sink) { progress.update($0 - first + 1) }
+            try EventExporter.write(log: log, from: first, through: last, to: sink.write) { progress.update($0 - first + 1) }
             progress.finish()
             do {
                 let trailer = try ExportTrailer.make(store: store, log: log, from: first, to: last)

@@ -37,12 +37,12 @@ struct GradeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSchool(school, actor, preferring: Prefer.journal) { session in
-            let state = await session.state
+            let state = session.state
             let lessonID = try which.lessonID(in: state)
             let studentID = try state.studentID(student)
             try await session.record(RecordGrade(lessonID: lessonID, studentID: studentID, value: value,
                                                  workTypeID: workType, comment: comment))
-            let after = await session.state
+            let after = session.state
             let gradeID = String(format: "M%06d", after.gradeCount)
             let work = state.workTypes[workType]?.name.lowercased() ?? workType
             confirm("Оценка \(gradeID) записана: \(value) (\(work)), \(state.who(studentID)), урок \(lessonID).")
@@ -90,7 +90,7 @@ struct CorrectCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSchool(school, actor, preferring: Prefer.journal + [.administration]) { session in
-            let state = await session.state
+            let state = session.state
             let current = state.grades[grade]
             let newValue = voids ? nil : (value ?? current?.value ?? "")
             try await session.record(CorrectGrade(gradeID: grade, value: newValue, workTypeID: workType, reason: reason))
@@ -136,7 +136,7 @@ struct FinalCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSchool(school, actor, preferring: Prefer.journal) { session in
-            let state = await session.state
+            let state = session.state
             let studentID = try state.studentID(student)
             try await session.record(SetFinalGrade(studentID: studentID, subjectID: subject, periodID: period, value: value,
                                                    reason: reason))

@@ -34,7 +34,7 @@ struct GuardianCommand: AsyncParsableCommand {
             let person = try personName(name)
             guard let kin = FieldParsing.relation(relation) else { throw ValidationError("--relation is мать, отец or законный представитель") }
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let today = Timestamp.now().civilDate
                 let id = nextID("P", among: state.guardians.keys)
                 var commands: [any Command] = [RegisterGuardian(name: person, phone: phone, email: email, snils: snils,
@@ -65,7 +65,7 @@ struct GuardianCommand: AsyncParsableCommand {
         func run() async throws {
             guard let kin = FieldParsing.relation(relation) else { throw ValidationError("--relation is мать, отец or законный представитель") }
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let studentID = try state.studentID(student)
                 try await session.record(LinkGuardian(guardianID: guardian, studentID: studentID, relation: kin,
                                                       on: Timestamp.now().civilDate))

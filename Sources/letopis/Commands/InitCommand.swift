@@ -89,7 +89,7 @@ struct InitCommand: AsyncParsableCommand {
                 Submission(RegisterSchool(details, on: today), as: system),
                 Submission(HireStaff(name: coordinatorName, position: position, hiredOn: today, roles: [.coordinator]), as: system),
             ])
-            state = await recorder.state
+            state = recorder.state
             log.close()
         } catch {
             // Nothing was recorded: take away the empty log this command made.

@@ -59,7 +59,7 @@ struct LessonCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.journal) { session in
-                let state = await session.state
+                let state = session.state
                 let unit = try state.unitID(class: schoolClass, group: group, on: date.date)
                 let teacherID = try teacher.map(state.staffID) ?? session.actor.userID
                 let command = HoldLesson(unitID: unit, date: date.date, slot: slot, subjectID: subject, teacherID: teacherID,
@@ -91,7 +91,7 @@ struct LessonCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.journal) { session in
-                let lessonID = try which.lessonID(in: await session.state)
+                let lessonID = try which.lessonID(in: session.state)
                 try await session.record(VoidLesson(lessonID: lessonID, reason: reason))
                 confirm("Урок \(lessonID) аннулирован: \(reason).")
             }
@@ -121,7 +121,7 @@ struct TopicCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSchool(school, actor, preferring: Prefer.journal) { session in
-            let lessonID = try which.lessonID(in: await session.state)
+            let lessonID = try which.lessonID(in: session.state)
             try await session.record(RecordTopic(lessonID: lessonID, topic: text, reason: reason))
             confirm("Тема урока \(lessonID) записана: «\(text)».")
         }
@@ -150,7 +150,7 @@ struct HomeworkCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSchool(school, actor, preferring: Prefer.journal) { session in
-            let lessonID = try which.lessonID(in: await session.state)
+            let lessonID = try which.lessonID(in: session.state)
             try await session.record(AssignHomework(lessonID: lessonID, text: text, dueOn: due?.date))
             confirm("Домашнее задание к уроку \(lessonID) записано: «\(text)»" + (due.map { ", к \($0.date.russian)" } ?? "") + ".")
         }
@@ -195,7 +195,7 @@ struct AttendCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withSchool(school, actor, preferring: Prefer.journal) { session in
-            let state = await session.state
+            let state = session.state
             let lessonID = try which.lessonID(in: state)
             if correct {
                 guard let student else { throw CommandFailure("say whose mark: --student S0001") }

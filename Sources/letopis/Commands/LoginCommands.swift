@@ -64,7 +64,7 @@ struct LoginCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: [.coordinator, .classTeacher]) { session in
-                let state = await session.state
+                let state = session.state
                 let personID = state.staff[person] != nil || state.guardians[person] != nil ? person : try state.studentID(person)
                 let address = try delivery.address(of: personID, in: state)
                 let password = TemporaryPassword.generate()
@@ -72,7 +72,7 @@ struct LoginCommand: AsyncParsableCommand {
                 let today = Timestamp.now().civilDate
                 try await session.record(IssueLogin(personID: personID, channel: address == nil ? .slip : .email,
                                                     email: address ?? "", passwordHash: hash, on: today))
-                let after = await session.state
+                let after = session.state
                 let login = after.loginByPerson[personID] ?? "?"
                 try Slip(state: after, personID: personID, login: login, password: password, by: session.actor.userID, on: today)
                     .deliver(to: address, outbox: delivery.outbox)
@@ -83,10 +83,11 @@ struct LoginCommand: AsyncParsableCommand {
     struct Activate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "activate",
-            abstract: "Activate a login with its temporary password (its owner's first sign-in).",
+            abstract: "Activate a login with its temporary password and set the owner's own (the first sign-in).",
             discussion: """
-                Recorded as the login's owner. The temporary password is checked against the hash on
-                record; with --new-password the owner's own password replaces it at once.
+                Recorded as the login's owner. The temporary password is checked against the hash in
+                the school's credentials table; it is good once, for 30 days after it was issued. The
+                new password must have 8 to 64 characters and not be one of the 3,000 most common.
 
                 Example:
                   letopis login activate andreyeva.nv --password k7HmP3qRts --new-password "…"
@@ -101,38 +102,35 @@ struct LoginCommand: AsyncParsableCommand {
         var password: String
 
         @Option(help: "The owner's own new password.")
-        var newPassword: String?
+        var newPassword: String
 
         func run() async throws {
-            let log = try school.openLog()
-            defer { log.close() }
-            let recorder = try Recorder(log: log)
-            let state = await recorder.state
-            guard let account = state.logins[login] else { throw CommandFailure("no login \(login) was issued") }
-            let hashes = try log.stream("login/\(login)").compactMap { event -> String? in
-                switch try event.decoded() {
-                case .loginIssued(let e): e.passwordHash
-                case .passwordReset(let e): e.passwordHash
-                case .passwordChanged(let e): e.passwordHash
-                default: nil
-                }
+            let opened = try school.openSchool()
+            defer { opened.close() }
+            let recorder = try opened.recorder()
+            try await opened.moveLegacyCredentials()
+            guard let account = recorder.withState({ $0.logins[login] }), let credentials = opened.credentials else {
+                throw CommandFailure("no login \(login) was issued")
             }
-            guard let current = hashes.last, PasswordHasher.verify(password, against: current) else {
+            let now = Timestamp.now()
+            switch try credentials.check(login: login, password: password, in: opened.log, at: now) {
+            case .matches(let stored) where stored.temporary:
+                break
+            case .matches:
+                throw CommandFailure("the login \(login) is already activated with its owner's own password")
+            case .expired:
+                throw CommandFailure("the temporary password of \(login) has expired; ask for a new one (letopis login reset)")
+            case .wrong:
                 throw CommandFailure("the password does not match the login \(login)'s temporary password")
             }
+            _ = try refusalsAsFailures { () throws(RuleViolation) in try PasswordPolicy.check(newPassword, login: login) }
             let owner = Actor(userID: account.personID, role: account.role)
-            let today = Timestamp.now().civilDate
-            var batch = [Submission(UseLogin(login: login, step: .activate, on: today), as: owner)]
-            if let newPassword {
-                batch.append(Submission(UseLogin(login: login, step: .changePassword(hash: PasswordHasher.standard.hash(newPassword)),
-                                                 on: today), as: owner))
-            }
-            do {
-                try await recorder.execute(batch)
-            } catch let rejected as BatchRejected {
-                throw CommandFailure("refused: \(rejected.failures[0].violation)", exitCode: 2)
-            }
-            confirm("Логин \(login) активирован\(newPassword == nil ? "" : ", пароль изменён"): \(state.who(account.personID)).")
+            let today = now.civilDate
+            let hash = PasswordHasher.standard.hash(newPassword)
+            var batch = [Submission(UseLogin(login: login, step: .changePassword(hash: hash), on: today), as: owner)]
+            if !account.activated { batch.insert(Submission(UseLogin(login: login, step: .activate, on: today), as: owner), at: 0) }
+            _ = try await refusalsAsFailures { try await recorder.execute(batch) }
+            confirm("Логин \(login) активирован, пароль изменён: \(recorder.withState { $0.who(account.personID) }).")
         }
     }
 
@@ -198,7 +196,7 @@ struct LoginCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: [.coordinator, .classTeacher]) { session in
-                let state = await session.state
+                let state = session.state
                 guard let account = state.logins[login] else { throw CommandFailure("no login \(login) was issued") }
                 let address = try delivery.address(of: account.personID, in: state)
                 let password = TemporaryPassword.generate()

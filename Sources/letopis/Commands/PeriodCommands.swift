@@ -84,7 +84,7 @@ struct PeriodCommand: AsyncParsableCommand {
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.administration) { session in
                 try await session.record(ChangePeriodState(periodID: period, close: true, on: Timestamp.now().civilDate))
-                confirm("Отчётный период «\(await session.state.periods[period]?.name ?? period)» закрыт.")
+                confirm("Отчётный период «\(session.state.periods[period]?.name ?? period)» закрыт.")
             }
         }
     }
@@ -106,7 +106,7 @@ struct PeriodCommand: AsyncParsableCommand {
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.administration) { session in
                 try await session.record(ChangePeriodState(periodID: period, close: false, reason: reason, on: Timestamp.now().civilDate))
-                confirm("Отчётный период «\(await session.state.periods[period]?.name ?? period)» открыт снова: \(reason).")
+                confirm("Отчётный период «\(session.state.periods[period]?.name ?? period)» открыт снова: \(reason).")
             }
         }
     }

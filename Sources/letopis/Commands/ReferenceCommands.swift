@@ -31,7 +31,7 @@ struct ReferenceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let today = Timestamp.now().civilDate
                 var commands: [any Command] = []
                 for (code, name, absence, illness, excused, late) in [("Н", "отсутствовал(а)", true, false, false, false),

@@ -38,7 +38,7 @@ struct StaffCommand: AsyncParsableCommand {
             }
             let person = try personName(name)
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let id = nextID("T", among: await session.state.staff.keys)
+                let id = nextID("T", among: session.state.staff.keys)
                 try await session.record(HireStaff(name: person, position: position, hiredOn: hired.date, email: email,
                                                    snils: snils, roles: roles, staffID: id))
                 confirm("Сотрудник \(id) \(person.full) принят(а): \(position), с \(hired.date.russian).")
@@ -76,7 +76,7 @@ struct StaffCommand: AsyncParsableCommand {
         func run() async throws {
             let role = try options.parsedRole()
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let staffID = try state.staffID(options.staff)
                 if role == .classTeacher {
                     guard let text = options.schoolClass else { throw ValidationError("a class teacher's role needs --class") }
@@ -107,7 +107,7 @@ struct StaffCommand: AsyncParsableCommand {
         func run() async throws {
             let role = try options.parsedRole()
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let staffID = try state.staffID(options.staff)
                 let classID = try options.schoolClass.map { try state.classID($0, on: options.on.date) } ?? ""
                 try await session.record(ChangeRole(staffID: staffID, role: role, classID: classID, grant: false, on: options.on.date))
@@ -134,7 +134,7 @@ struct StaffCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let staffID = try state.staffID(staff)
                 try await session.record(DismissStaff(staffID: staffID, on: on.date, orderNumber: order, reason: reason))
                 confirm("\(state.who(staffID)) уволен(а) \(on.date.russian) по приказу \(order).")

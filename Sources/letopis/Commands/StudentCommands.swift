@@ -45,7 +45,7 @@ struct StudentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let command = try newcomer.command(in: await session.state, origin: nil)
+                let command = try newcomer.command(in: session.state, origin: nil)
                 try await session.record(command)
                 confirm("Ученик \(command.studentID!) \(command.name.full) зачислен(а) в \(command.classID) с \(command.on.russian), приказ \(command.orderNumber).")
             }
@@ -70,7 +70,7 @@ struct StudentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let command = try newcomer.command(in: await session.state, origin: (origin, fromSchool))
+                let command = try newcomer.command(in: session.state, origin: (origin, fromSchool))
                 try await session.record(command)
                 confirm("Ученик \(command.studentID!) \(command.name.full) прибыл(а) из «\(origin)» в \(command.classID) с \(command.on.russian), приказ \(command.orderNumber).")
             }
@@ -96,7 +96,7 @@ struct StudentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let studentID = try state.studentID(student)
                 let classID = try state.classID(to, on: on.date)
                 try await session.record(MoveStudent(studentID: studentID, toClassID: classID, on: on.date, orderNumber: order, reason: reason))
@@ -125,7 +125,7 @@ struct StudentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let studentID = try state.studentID(student)
                 try await session.record(RecordDeparture(studentID: studentID, on: on.date, destination: toSchool,
                                                          destinationSchoolID: toSchoolID, orderNumber: order, reason: reason))
@@ -151,7 +151,7 @@ struct StudentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let studentID = try state.studentID(student)
                 try await session.record(GraduateStudent(studentID: studentID, on: on.date, orderNumber: order))
                 confirm("\(state.who(studentID)) окончил(а) школу, приказ \(order) от \(on.date.russian).")

@@ -38,7 +38,7 @@ struct TimetableCommand: AsyncParsableCommand {
             let days = ["пн": 1, "вт": 2, "ср": 3, "чт": 4, "пт": 5, "сб": 6, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6]
             guard let day = Int(weekday) ?? days[weekday.lowercased()] else { throw ValidationError("--weekday is 1–6 or пн…сб") }
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 let unit = try state.unitID(class: schoolClass, group: group, on: from.date)
                 var entry = TimetableEntryAdded()
                 entry.entryID = nextID("TT", among: state.timetable.keys)

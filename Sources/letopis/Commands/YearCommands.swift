@@ -103,7 +103,7 @@ struct YearCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let state = await session.state
+                let state = session.state
                 var firsts: [String: String] = [:]
                 for text in firstGrade {
                     let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
@@ -114,7 +114,7 @@ struct YearCommand: AsyncParsableCommand {
                                              repeating: Set(try repeating.map(state.studentID)),
                                              tenthGradeLetter: tenthLetter, firstGrades: firsts)
                 let result = try await session.record(command)
-                let after = await session.state
+                let after = session.state
                 let classes = after.classes.values.filter { $0.year == fromYear + 1 }.map(\.name).sorted()
                 confirm("Переход \(fromYear)/\(fromYear + 1) → \(fromYear + 1)/\(fromYear + 2) выполнен по приказу \(order): "
                     + "событий \(result.sequences.count); классы нового года: \(classes.joined(separator: ", ")).")

@@ -3,17 +3,16 @@ import Audit
 import EventLog
 import Foundation
 import Projections
+import SchoolService
 
 /// After a command recorded events: signs the checkpoints due (a period closed,
 /// a backup recorded) and extends the audit index. A failure here never fails
 /// the command (its events are recorded); it is reported on standard error and
 /// the next command catches up.
-func updateAuditTrail(_ log: EventLog) {
-    let storePath = URL(fileURLWithPath: log.path).deletingLastPathComponent().deletingLastPathComponent().path
-    guard let store = try? Store.open(at: storePath) else { return }
-    let (result, warning) = Checkpointer.afterRecording(store: store, log: log)
+func reportAuditTrail(_ school: OpenSchool) {
+    let (signed, warning) = school.updateAuditTrail()
     if let warning { FileHandle.standardError.write(Data("letopis: warning: \(warning)\n".utf8)) }
-    for checkpoint in result?.signed ?? [] {
+    for checkpoint in signed {
         FileHandle.standardError.write(Data("letopis: signed checkpoint of \(checkpoint.size) events, root \(checkpoint.root.hex)\n".utf8))
     }
 }

@@ -4,30 +4,33 @@ import EventLog
 import Foundation
 import Logging
 import Records
+import SchoolService
 
-/// The open school an entry command works on: its log, its recorder and the
-/// actor resolved against the school's state.
+/// The open school an entry command works on: the school, its recorder and
+/// the actor resolved against the school's state.
 struct EntrySession {
-    let log: EventLog
+    let school: OpenSchool
     let recorder: Recorder
     let actor: Actor
     private static let logger = Logger(label: "letopis.entry")
 
-    /// Opens the school's log; the caller closes it (`close()`).
-    static func open(_ school: SchoolOptions, _ actor: ActorOptions, preferring roles: [Role]) async throws -> EntrySession {
-        let log = try school.openLog()
+    var log: EventLog { school.log }
+
+    /// Opens the school; the caller closes it (`close()`).
+    static func open(_ options: SchoolOptions, _ actor: ActorOptions, preferring roles: [Role]) async throws -> EntrySession {
+        let school = try options.openSchool()
         do {
-            let recorder = try Recorder(log: log)
-            let who = try actor.actor(state: await recorder.state, preferred: roles)
-            logger.debug("recording as \(who.userID) (\(who.role)) in \(log.path)")
-            return EntrySession(log: log, recorder: recorder, actor: who)
+            let recorder = try school.recorder()
+            let who = try recorder.withState { try actor.actor(state: $0, preferred: roles) }
+            logger.debug("recording as \(who.userID) (\(who.role)) in \(school.log.path)")
+            return EntrySession(school: school, recorder: recorder, actor: who)
         } catch {
-            log.close()
+            school.close()
             throw error
         }
     }
 
-    var state: SchoolState { get async { await recorder.state } }
+    var state: SchoolState { recorder.state }
 
     /// Records one command; a broken rule becomes exit status 2 with the rule named.
     @discardableResult
@@ -38,19 +41,33 @@ struct EntrySession {
     /// Records commands atomically: all, or none with every broken rule listed.
     @discardableResult
     func record(_ commands: [any Command]) async throws -> AppendResult {
-        do {
-            let result = try await recorder.execute(commands.map { Submission($0, as: actor) })
-            Self.logger.debug("recorded events #\(result.first)–#\(result.last)")
-            return result
-        } catch let violation as RuleViolation {
-            throw CommandFailure("refused: \(violation)", exitCode: 2)
-        } catch let rejected as BatchRejected {
-            if rejected.failures.count == 1 { throw CommandFailure("refused: \(rejected.failures[0].violation)", exitCode: 2) }
-            throw CommandFailure("refused: \(rejected)", exitCode: 2)
-        }
+        let result = try await refusalsAsFailures { try await school.record(commands, as: actor) }
+        Self.logger.debug("recorded events #\(result.first)–#\(result.last)")
+        return result
     }
 
-    func close() { log.close() }
+    func close() { school.close() }
+}
+
+/// Runs `body`, turning a broken rule into exit status 2 with the rule named.
+func refusalsAsFailures<R>(_ body: () async throws -> R) async throws -> R {
+    do {
+        return try await body()
+    } catch let violation as RuleViolation {
+        throw CommandFailure("отказано: \(violation)", exitCode: 2)
+    } catch let rejected as BatchRejected {
+        if rejected.failures.count == 1 { throw CommandFailure("отказано: \(rejected.failures[0].violation)", exitCode: 2) }
+        throw CommandFailure("отказано: \(rejected)", exitCode: 2)
+    }
+}
+
+/// The same for a check that is not recorded (a password's policy, say).
+func refusalsAsFailures<R>(_ body: () throws(RuleViolation) -> R) throws -> R {
+    do {
+        return try body()
+    } catch {
+        throw CommandFailure("отказано: \(error)", exitCode: 2)
+    }
 }
 
 /// Runs `body` on an open school, closing it afterwards.
@@ -60,7 +77,7 @@ func withSchool<R>(_ school: SchoolOptions, _ actor: ActorOptions, preferring ro
     defer { session.close() }
     let result = try await body(session)
     // Checkpoints due (a period closed, a backup recorded) and the audit index.
-    updateAuditTrail(session.log)
+    reportAuditTrail(session.school)
     return result
 }
 

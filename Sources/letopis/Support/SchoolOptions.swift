@@ -3,6 +3,7 @@ import Catalog
 import EventLog
 import Foundation
 import Records
+import SchoolService
 
 /// The store and the school a command works on.
 struct SchoolOptions: ParsableArguments {
@@ -37,6 +38,13 @@ struct SchoolOptions: ParsableArguments {
             throw CommandFailure("\(error)")
         }
     }
+
+    /// The school, opened to record.
+    func openSchool() throws -> OpenSchool {
+        let store = try storeOptions.openStore()
+        let id = try schoolID(in: store)
+        return try asCommandFailure { try OpenSchool.open(store: store, school: id) }
+    }
 }
 
 /// Who records an entry, for the commands that record.
@@ -62,11 +70,7 @@ struct ActorOptions: ParsableArguments {
             }
             return Actor(userID: user, role: role)
         }
-        if state.guardians[user] != nil { return Actor(userID: user, role: .parent) }
-        if state.students[user] != nil { return Actor(userID: user, role: .student) }
-        let held = Set(state.staff[user]?.roles.map(\.role) ?? [])
-        let chosen = preferred.first { held.contains($0) } ?? preferred.first ?? .teacher
-        return Actor(userID: user, role: chosen)
+        return state.actor(user, preferring: preferred)
     }
 }
 
@@ -74,15 +78,9 @@ struct ActorOptions: ParsableArguments {
 /// rule broken and exiting non-zero.
 func record(_ command: any Command, school: SchoolOptions, actor options: ActorOptions,
             preferring roles: [Role]) async throws -> (SchoolState, AppendResult) {
-    let log = try school.openLog()
-    defer { log.close() }
-    let recorder = try Recorder(log: log)
-    let actor = try options.actor(state: await recorder.state, preferred: roles)
-    do {
-        let result = try await recorder.execute(command, as: actor)
-        updateAuditTrail(log)
-        return (await recorder.state, result)
-    } catch let violation as RuleViolation {
-        throw CommandFailure("refused: \(violation)", exitCode: 2)
-    }
+    let session = try await EntrySession.open(school, options, preferring: roles)
+    defer { session.close() }
+    let result = try await session.record(command)
+    reportAuditTrail(session.school)
+    return (session.state, result)
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Projections
+import SchoolService
 
 extension ViewFormat: ExpressibleByArgument {}
 
@@ -59,34 +60,39 @@ func writeView(_ view: some RenderableView, as format: ViewFormat, to path: Stri
     }
 }
 
-/// One school's log and projections.
+/// One school's log and projections, caught up.
 struct SchoolViews {
-    let log: EventLog
-    let runner: ProjectionRunner
+    let school: OpenSchool
+    var log: EventLog { school.log }
+    var runner: ProjectionRunner { school.views }
 
-    static func open(store: Store, school: String) throws -> SchoolViews {
+    static func open(store: Store, school id: String) throws -> SchoolViews {
         return try asCommandFailure {
-            let log = try store.openLog(school: school)
-            let runner = try ProjectionRunner(log: log)
-            let behind = try log.head() - runner.position
-            let bar = ProgressBar(total: behind, unit: "events", label: "updating views of \(school)")
-            // A short catch-up needs no bar: it would only flicker.
-            try runner.catchUp { done, _ in if behind > 50_000 { bar.update(done) } }
-            bar.finish()
-            return SchoolViews(log: log, runner: runner)
+            let school = try OpenSchool.open(store: store, school: id)
+            do {
+                let behind = try school.log.head() - school.views.position
+                let bar = ProgressBar(total: behind, unit: "events", label: "updating views of \(id)")
+                // A short catch-up needs no bar: it would only flicker.
+                try school.catchUpViews { done, _ in if behind > 50_000 { bar.update(done) } }
+                bar.finish()
+            } catch {
+                school.close()
+                throw error
+            }
+            return SchoolViews(school: school)
         }
     }
 
     /// Runs a query over the live views; view errors become one-line failures.
     func read<R>(_ body: (any ViewSource) throws -> R) throws -> R {
         do {
-            return try runner.read { try body($0) }
+            return try school.read(body)
         } catch let error as ViewError {
             throw CommandFailure(error.description)
         }
     }
 
-    func close() { log.close() }
+    func close() { school.close() }
 }
 
 /// Parses `YYYY-MM-DD` or `DD.MM.YYYY`.

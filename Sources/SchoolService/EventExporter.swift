@@ -8,10 +8,11 @@ import Foundation
 /// Lines are written by hand, keys in sorted order, with the payload's JSON as
 /// swift-protobuf writes it spliced in: going through JSONSerialization took
 /// about 200 µs an event, too slow for exports of a whole year.
-enum EventExporter {
-    static func write(
-        log: EventLog, from: UInt64 = 1, through: UInt64 = .max, to sink: OutputSink,
-        progress: (UInt64) -> Void
+public enum EventExporter {
+    /// Hands `write` one line (with its newline) per event from `from` through `through`.
+    public static func write(
+        log: EventLog, from: UInt64 = 1, through: UInt64 = .max, to write: (String) -> Void,
+        progress: (UInt64) -> Void = { _ in }
     ) throws {
         var line = ""
         line.reserveCapacity(2048)
@@ -33,7 +34,7 @@ enum EventExporter {
             line += ",\"streamVersion\":\(event.streamVersion),\"type\":"
             JSONText.append(event.type, to: &line)
             line += "}\n"
-            sink.write(line)
+            write(line)
             if sequence % 10_000 == 0 { progress(sequence) }
             return true
         }
@@ -42,16 +43,16 @@ enum EventExporter {
 
 /// Turns a payload into JSON for people to read (the protobuf JSON mapping);
 /// nil when its type is unknown.
-enum PayloadRenderer {
-    static func json(for event: RecordedEvent) -> String? {
+public enum PayloadRenderer {
+    public static func json(for event: RecordedEvent) -> String? {
         guard let decoded = try? event.decoded() else { return nil }
         return decoded.jsonPayload()
     }
 }
 
 /// JSON string literals.
-enum JSONText {
-    static func append(_ text: String, to out: inout String) {
+public enum JSONText {
+    public static func append(_ text: String, to out: inout String) {
         out.append("\"")
         for scalar in text.unicodeScalars {
             switch scalar {

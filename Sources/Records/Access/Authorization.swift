@@ -26,7 +26,7 @@ extension CommandContext {
                                     detail: "the school has a coordinator, so the system account no longer records",
                                     remedy: "Act as the coordinator.")
             }
-        case .coordinator, .teacher, .classTeacher, .administration:
+        case .coordinator, .teacher, .classTeacher, .administration, .auditor:
             guard let member = state.staff[actor.userID] else {
                 throw RuleViolation(.roleRequired, record: record, detail: "\(actor.userID) is not a member of staff",
                                     remedy: "Act as a member of staff who holds the role.")
