@@ -57,14 +57,49 @@ public enum Rule: String, Hashable, Sendable, CaseIterable {
         case .secondFactorRequired: "the school requires a second factor of staff in some roles"
         }
     }
+
+    /// What the rule says, in Russian, for the messages and reports school
+    /// staff, parents and students read.
+    public var russianSummary: String {
+        switch self {
+        case .consentRequired: "логин родителю или ученику выдаётся только после согласия на обработку персональных данных"
+        case .consentWithdrawn: "согласие на обработку персональных данных отозвано или не дано"
+        case .ownClassOnly: "классный руководитель действует только в своём классе"
+        case .notInClassOnDate: "ученик не числился в этом классе или группе в этот день"
+        case .notLessonTeacher: "записи делает учитель урока (или замещающий) либо администрация"
+        case .invalidGradeValue: "оценка — 1–5 или особая отметка (н/а, осв, зач, незач)"
+        case .unknownWorkType: "вида работы нет в справочнике"
+        case .unknownAttendanceCode: "такой отметки посещаемости нет в справочнике"
+        case .outsideTimetable: "урок не по расписанию отмечается как замена"
+        case .periodClosed: "отчётный период закрыт"
+        case .editWindowPassed: "срок исправления учителем истёк; исправляет администрация"
+        case .reasonRequired: "исправление, аннулирование и открытие периода заново требуют причины"
+        case .unknownRecord: "такой записи нет"
+        case .alreadyEnrolled: "ученик уже зачислен в школу"
+        case .notGraduatingGrade: "выпускаются только ученики 9-х и 11-х классов"
+        case .holiday: "в каникулы и воскресенье уроков нет"
+        case .outsideYear: "дата вне учебного года"
+        case .roleRequired: "нет нужной роли"
+        case .duplicateRecord: "такая запись уже есть"
+        case .invalidInput: "значение заполнено неверно"
+        case .alreadyVoided: "запись аннулирована"
+        case .loginState: "действие не подходит к состоянию логина"
+        case .passwordPolicy: "пароль — от 8 до 64 символов и не из самых распространённых"
+        case .secondFactorRequired: "школа требует от сотрудников в этой роли второй фактор при входе"
+        }
+    }
 }
 
 /// A refused command: which record, which rule, what exactly, and what to do.
 public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible {
     public var rule: Rule
-    /// The record the rule is about, e.g. "grade M000123" or "student S0012 (Иванов Пётр)".
+    /// The record the rule is about, in Russian, e.g. "оценка M000123" or
+    /// "ученик S0012 (Иванов Пётр)".
     public var record: String
+    /// What exactly is wrong, in Russian.
     public var detail: String
+    /// What to do, in Russian, in words that fit every door (the web pages and
+    /// the command line alike): no command names or options.
     public var remedy: String
 
     public init(_ rule: Rule, record: String, detail: String, remedy: String) {
@@ -75,7 +110,7 @@ public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible 
     }
 
     public var description: String {
-        "\(record): \(detail) [rule \(rule.rawValue): \(rule.summary)]. \(remedy)"
+        "\(record): \(detail) [правило \(rule.rawValue): \(rule.russianSummary)]. \(remedy)"
     }
 }
 
@@ -84,8 +119,17 @@ public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible 
 public struct BatchRejected: Error, Sendable, CustomStringConvertible {
     public var failures: [(index: Int, violation: RuleViolation)]
 
+    /// «2 команды из пакета нарушают правила; ничего не записано:» and one line per command.
     public var description: String {
-        "\(failures.count) of the batch's commands broke the rules; nothing was recorded:\n"
+        "\(Self.commands(failures.count)) из пакета \(failures.count % 10 == 1 && failures.count % 100 != 11 ? "нарушает" : "нарушают") "
+            + "правила; ничего не записано:\n"
             + failures.map { "  #\($0.index + 1): \($0.violation)" }.joined(separator: "\n")
+    }
+
+    /// «1 команда», «2 команды», «5 команд».
+    static func commands(_ count: Int) -> String {
+        let (tens, ones) = (count % 100 / 10, count % 10)
+        if tens == 1 || ones == 0 || ones >= 5 { return "\(count) команд" }
+        return ones == 1 ? "\(count) команда" : "\(count) команды"
     }
 }

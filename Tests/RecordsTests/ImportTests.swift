@@ -200,6 +200,44 @@ import Testing
         #expect(await f.recorder.state.guardians["P0008"]?.children["S0004"] == .father)
     }
 
+    /// The rules' refusals are told apart by the row's own values, so the
+    /// report names the right column whatever words the rule's detail uses.
+    @Test func refusalsPointAtTheColumnTheyAreAbout() async throws {
+        let f = try await F()
+        defer { f.cleanup() }
+        func listed(_ issues: [ImportIssue]) -> [String] { issues.map { "\($0.line)|\($0.column ?? "")|\($0.reason)" } }
+
+        // Staff: a SNILS already on the staff, a SNILS too short, a code taken.
+        let staff = "Код;Фамилия;Имя;Должность;Дата приёма;СНИЛС\n;Орлова;Мария;учитель;26.08.2024;\(F.snils(9001))\n"
+        try await load(.staff, Data(staff.utf8), into: f.recorder)
+        let staffAgain = staff + ";Орлов;Пётр;учитель;26.08.2024;123-456\nT0002;Попов;Ян;учитель;26.08.2024;\n"
+        #expect(listed(try await rejection(.staff, Data(staffAgain.utf8), into: f)) == [
+            "2|СНИЛС|сотрудник с этим СНИЛС уже есть: T0006 Орлова Мария",
+            "3|СНИЛС|в СНИЛС должно быть 11 цифр; пишите 123-456-789 01",
+            "4|Код|код T0002 уже занят",
+        ])
+
+        // Classes: a year not defined.
+        let classes = try await rejection(.classes, Data("Класс;Год\n7В;2030\n".utf8), into: f)
+        #expect(classes.map(\.column) == ["Год"] && classes[0].reason.hasPrefix("учебный год 2030/2031 не задан"), "\(classes)")
+
+        // Guardians: a link already there, the same person on two rows (once
+        // with SNILS, once without), and a SNILS with a wrong check number.
+        let guardians = """
+            Код;Фамилия;Имя;Телефон;СНИЛС;Ученик;Кем приходится
+            P0001;Андреева;Родитель;;;S0001;мать
+            ;Новикова;Ирина;+7 900 1;\(F.snils(7001));S0002;мать
+            ;Новикова;Ирина;+7 900 1;;S0003;мать
+            ;Орлов;Пётр;;123-456-789 00;S0004;отец
+            """
+        #expect(listed(try await rejection(.guardians, Data(guardians.utf8), into: f)) == [
+            "2|Ученик|P0001 уже связан с учеником S0001",
+            "4||Новикова Ирина уже есть в реестре (P0007, те же ФИО и телефон или e-mail); "
+                + "укажите его код в столбце «Код», чтобы только связать с учеником",
+            "5|СНИЛС|неверное контрольное число СНИЛС; сверьте с документом",
+        ])
+    }
+
     @Test func fieldsAsSchoolsWriteThem() {
         #expect(FieldParsing.date("01.09.2024") == F.date("2024-09-01"))
         #expect(FieldParsing.date("1.9.2024 0:00:00") == F.date("2024-09-01"))

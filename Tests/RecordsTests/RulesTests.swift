@@ -26,6 +26,7 @@ import Testing
         let v = try await f.expectRefusal(.consentRequired, IssueLogin(personID: "P0001", channel: .slip,
                                           passwordHash: PasswordHasher(rounds: 10).hash("x"), on: d("2024-09-05")), as: F.coordinator)
         #expect(v.record.contains("P0001"))
+        #expect("\(v)".contains("[правило consent-required: "))
         _ = try await f.expectRefusal(.consentRequired, IssueLogin(personID: "S0001", channel: .slip,
                                       passwordHash: PasswordHasher(rounds: 10).hash("x"), on: d("2024-09-05")), as: F.coordinator)
     }
@@ -148,8 +149,14 @@ import Testing
         _ = try await f.expectRefusal(.roleRequired, ChangePeriodState(periodID: "2024-T1", close: true, on: d("2024-10-28")),
                                       as: F.math)
         try await f.run(ChangePeriodState(periodID: "2024-T1", close: true, on: d("2024-10-28")), as: F.director)
-        _ = try await f.expectRefusal(.periodClosed, RecordGrade(lessonID: id, studentID: "S0002", value: "4", workTypeID: "test"),
-                                      as: F.math, at: at("2024-10-21"))
+        let closed = try await f.expectRefusal(.periodClosed, RecordGrade(lessonID: id, studentID: "S0002", value: "4",
+                                               workTypeID: "test"), as: F.math, at: at("2024-10-21"))
+        // The whole refusal reads in Russian, and its remedy names no command.
+        #expect(closed.record == "оценка M000002 ученика S0002 на уроке \(id)")
+        #expect(closed.detail == "21.10.2024 относится к периоду «1 четверть» (2024-T1), а он закрыт")
+        #expect("\(closed)" == "оценка M000002 ученика S0002 на уроке \(id): 21.10.2024 относится к периоду «1 четверть» "
+            + "(2024-T1), а он закрыт [правило period-closed: отчётный период закрыт]. "
+            + "Сначала администрация должна открыть период заново, указав причину.")
         _ = try await f.expectRefusal(.periodClosed, CorrectGrade(gradeID: "M000001", value: "4", reason: "пересчёт"),
                                       as: F.director, at: at("2024-10-29"))
         _ = try await f.expectRefusal(.periodClosed, HoldLesson(unitID: "2024-5А", date: d("2024-10-22"), slot: 1, subjectID: "math",
@@ -177,7 +184,7 @@ import Testing
         try await f.run(CorrectGrade(gradeID: "M000001", value: "4", reason: "ошибка при вводе"), as: F.math, at: at("2024-09-16"))
         let late = try await f.expectRefusal(.editWindowPassed, CorrectGrade(gradeID: "M000001", value: "5", reason: "пересдача"),
                                              as: F.math, at: at("2024-09-17"))
-        #expect(late.detail.contains("8 days"))
+        #expect(late.detail.contains("8 дн. назад") && late.detail.contains("7 дн."), "\(late.detail)")
         try await f.run(CorrectGrade(gradeID: "M000001", value: nil, reason: "выставлена ошибочно"), as: F.director,
                         at: at("2024-09-20"))
         _ = try await f.expectRefusal(.alreadyVoided, CorrectGrade(gradeID: "M000001", value: "5", reason: "x"), as: F.director,
@@ -194,7 +201,8 @@ import Testing
         let v = try await f.expectRefusal(.alreadyEnrolled, EnrollStudent(name: F.name("Андреев", "Борис"), sex: .male,
                                           bornOn: d("2013-05-01"), snils: F.snils(1001), classID: "2024-5Б", on: d("2024-09-10"),
                                           orderNumber: "15-у"), as: F.coordinator)
-        #expect(v.detail.contains("S0001"))
+        #expect(v.detail.contains("S0001") && v.detail.contains("уже зачислен"), "\(v.detail)")
+        #expect(v.record.hasPrefix("ученик "))
         _ = try await f.expectRefusal(.invalidInput, EnrollStudent(name: F.name("Новиков", "Олег"), sex: .male,
                                       bornOn: d("2013-05-01"), snils: "123-456-789 00", classID: "2024-5Б", on: d("2024-09-10"),
                                       orderNumber: "15-у"), as: F.coordinator)
@@ -226,6 +234,9 @@ import Testing
         } catch let rejected as BatchRejected {
             #expect(rejected.failures.map(\.index) == [1, 2])
             #expect(rejected.failures.map(\.violation.rule) == [.invalidGradeValue, .notInClassOnDate])
+            #expect(rejected.description.hasPrefix("2 команды из пакета нарушают правила; ничего не записано:\n  #2: "),
+                    "\(rejected)")
+            #expect(rejected.description.contains("  #3: оценка "))
         }
         #expect(try f.snapshot() == before)
         #expect(await f.recorder.state.gradeCount == 0)

@@ -65,9 +65,9 @@ import Testing
         let before = try ok(["export"], store: store)
         let notHis = try letopis(["grade", "--as", "T0004", "--student", "S0001", "--value", "3", "--work-type", "answer"] + lesson,
                                  store: store)
-        #expect(notHis.status == 2 && notHis.err.contains("rule not-lesson-teacher"), "\(notHis.err)")
+        #expect(notHis.status == 2 && notHis.err.contains("правило not-lesson-teacher"), "\(notHis.err)")
         let noConsent = try letopis(["login", "issue", "--person", "P0002"] + c, store: store)
-        #expect(noConsent.status == 2 && noConsent.err.contains("rule consent-required"), "\(noConsent.err)")
+        #expect(noConsent.status == 2 && noConsent.err.contains("правило consent-required"), "\(noConsent.err)")
         let badFile = try letopis(["import", "students", "\(Self.examples)/students-with-errors.csv"] + c, store: store)
         #expect(badFile.status == 2)
         #expect(badFile.err.contains("строка 7, столбец «СНИЛС»: ученик с этим СНИЛС уже зачислен: S0001 Андреев Борис Ильич"))

@@ -15,45 +15,45 @@ extension CommandContext {
         guard let role = actor.knownRole, allowed.contains(role) else {
             throw RuleViolation(
                 .roleRequired, record: record,
-                detail: "\(actor.userID) acting as \(actor.role) may not do this",
-                remedy: "Act as one of: \(allowed.map(\.rawValue).sorted().joined(separator: ", ")).")
+                detail: "\(actor.userID) в роли \(actor.role) не может выполнить это действие",
+                remedy: "Это действие доступно ролям: \(allowed.map(\.rawValue).sorted().joined(separator: ", ")).")
         }
         switch role {
         case .system:
             let hasCoordinator = state.staff.values.contains { $0.roles.contains { $0.role == .coordinator } }
             if hasCoordinator {
                 throw RuleViolation(.roleRequired, record: record,
-                                    detail: "the school has a coordinator, so the system account no longer records",
-                                    remedy: "Act as the coordinator.")
+                                    detail: "в школе уже есть координатор, поэтому системная учётная запись больше не вносит записи",
+                                    remedy: "Выполните действие от имени координатора.")
             }
         case .coordinator, .teacher, .classTeacher, .administration, .auditor:
             guard let member = state.staff[actor.userID] else {
-                throw RuleViolation(.roleRequired, record: record, detail: "\(actor.userID) is not a member of staff",
-                                    remedy: "Act as a member of staff who holds the role.")
+                throw RuleViolation(.roleRequired, record: record, detail: "\(actor.userID) не числится среди сотрудников школы",
+                                    remedy: "Это действие выполняет сотрудник школы, у которого есть нужная роль.")
             }
             if let left = member.leftOn, left <= today {
                 throw RuleViolation(.roleRequired, record: record,
-                                    detail: "\(actor.userID) left the school on \(left.russian)",
-                                    remedy: "Act as a current member of staff.")
+                                    detail: "\(actor.userID) уволен(а) \(left.russian)",
+                                    remedy: "Это действие выполняет сотрудник, который работает в школе сейчас.")
             }
             guard member.roles.contains(where: { $0.role == role }) else {
                 throw RuleViolation(.roleRequired, record: record,
-                                    detail: "\(actor.userID) \(member.name.short) does not hold the role \(role.rawValue)",
-                                    remedy: "Have the coordinator grant the role (letopis staff grant).")
+                                    detail: "у \(actor.userID) \(member.name.short) нет роли \(role.rawValue)",
+                                    remedy: "Попросите координатора назначить эту роль.")
             }
         case .parent:
             guard state.guardians[actor.userID] != nil else {
-                throw RuleViolation(.roleRequired, record: record, detail: "\(actor.userID) is not a registered guardian",
-                                    remedy: "Act as a guardian from the register.")
+                throw RuleViolation(.roleRequired, record: record, detail: "\(actor.userID) нет в реестре родителей (законных представителей)",
+                                    remedy: "Это действие выполняет родитель (законный представитель) из реестра.")
             }
         case .student:
             guard state.students[actor.userID] != nil else {
-                throw RuleViolation(.roleRequired, record: record, detail: "\(actor.userID) is not a student",
-                                    remedy: "Act as a student from the register.")
+                throw RuleViolation(.roleRequired, record: record, detail: "\(actor.userID) нет среди учеников школы",
+                                    remedy: "Это действие выполняет ученик из реестра.")
             }
         case .district:
-            throw RuleViolation(.roleRequired, record: record, detail: "the district does not record in a school's log",
-                                remedy: "Act as a member of the school's staff.")
+            throw RuleViolation(.roleRequired, record: record, detail: "орган управления образованием не вносит записи в журнал школы",
+                                remedy: "Записи вносят сотрудники школы.")
         }
         return role
     }
@@ -77,10 +77,11 @@ extension CommandContext {
             classes = []
         }
         guard !own.isDisjoint(with: classes) else {
-            let theirs = classes.isEmpty ? "no class" : classes.sorted().joined(separator: ", ")
+            let theirs = classes.isEmpty ? "не относится ни к одному классу"
+                : (classes.count == 1 ? "относится к классу " : "относится к классам ") + classes.sorted().joined(separator: ", ")
             throw RuleViolation(.ownClassOnly, record: record,
-                                detail: "\(actor.userID) is class teacher of \(own.sorted().joined(separator: ", ")), but this person belongs to \(theirs)",
-                                remedy: "Ask that class's class teacher or the coordinator.")
+                                detail: "\(actor.userID) — классный руководитель \(own.sorted().joined(separator: ", ")), а \(personID) \(theirs)",
+                                remedy: "Обратитесь к классному руководителю этого класса или к координатору.")
         }
     }
 
@@ -91,8 +92,8 @@ extension CommandContext {
         let role = try authorize([.teacher, .classTeacher, .administration], for: record)
         if role != .administration && actor.userID != lesson.teacherID {
             throw RuleViolation(.notLessonTeacher, record: record,
-                                detail: "the lesson \(lesson.id) was taught by \(lesson.teacherID), not \(actor.userID)",
-                                remedy: "Let \(lesson.teacherID) enter it, or enter it as the administration.")
+                                detail: "урок \(lesson.id) вёл \(lesson.teacherID), а не \(actor.userID)",
+                                remedy: "Эту запись вносит \(lesson.teacherID) или администрация.")
         }
         return role
     }
@@ -101,12 +102,12 @@ extension CommandContext {
     func requireOpenPeriod(on date: CivilDate, grade: Int, record: String) throws(RuleViolation) {
         if let period = state.period(on: date, grade: grade), period.closed {
             throw RuleViolation(.periodClosed, record: record,
-                                detail: "\(date.russian) is in «\(period.name)» (\(period.id)), which is closed",
-                                remedy: "The administration must reopen the period first, with a reason (letopis period reopen).")
+                                detail: "\(date.russian) относится к периоду «\(period.name)» (\(period.id)), а он закрыт",
+                                remedy: "Сначала администрация должна открыть период заново, указав причину.")
         }
         if let year = state.year(containing: date), year.closed {
-            throw RuleViolation(.periodClosed, record: record, detail: "the year \(year.year)/\(year.year + 1) is closed",
-                                remedy: "A closed year's records are final.")
+            throw RuleViolation(.periodClosed, record: record, detail: "учебный год \(year.year)/\(year.year + 1) закрыт",
+                                remedy: "Записи закрытого учебного года окончательны.")
         }
     }
 
@@ -115,29 +116,29 @@ extension CommandContext {
         let days = lessonDate.days(until: today)
         if days > state.editWindowDays && role != .administration {
             throw RuleViolation(.editWindowPassed, record: record,
-                                detail: "the lesson was on \(lessonDate.russian), \(days) days ago; the edit window is \(state.editWindowDays) days",
-                                remedy: "Ask the administration to make the correction.")
+                                detail: "урок был \(lessonDate.russian), \(days) дн. назад, а учитель может исправлять записи в течение \(state.editWindowDays) дн.",
+                                remedy: "Попросите администрацию внести исправление.")
         }
     }
 
     func requireReason(_ reason: String, record: String) throws(RuleViolation) {
         if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw RuleViolation(.reasonRequired, record: record, detail: "no reason was given",
-                                remedy: "Say why, e.g. --reason \"ошибка при вводе\".")
+            throw RuleViolation(.reasonRequired, record: record, detail: "не указана причина",
+                                remedy: "Укажите причину, например «ошибка при вводе».")
         }
     }
 }
 
 func requireDate(_ text: String, field: String, record: String) throws(RuleViolation) -> CivilDate {
     guard let date = CivilDate(iso: text) else {
-        throw RuleViolation(.invalidInput, record: record, detail: "\(field) \"\(text)\" is not a date",
-                            remedy: "Write dates as YYYY-MM-DD, e.g. 2024-09-02.")
+        throw RuleViolation(.invalidInput, record: record, detail: "\(field): «\(text)» — не дата",
+                            remedy: "Укажите дату в виде ГГГГ-ММ-ДД, например 2024-09-02.")
     }
     return date
 }
 
 func requireText(_ text: String, field: String, record: String) throws(RuleViolation) {
     if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-        throw RuleViolation(.invalidInput, record: record, detail: "\(field) is empty", remedy: "Fill in \(field).")
+        throw RuleViolation(.invalidInput, record: record, detail: "не заполнено поле «\(field)»", remedy: "Заполните поле «\(field)».")
     }
 }

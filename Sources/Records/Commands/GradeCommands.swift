@@ -26,7 +26,7 @@ public struct RecordGrade: Command {
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
         let gradeID = c.state.nextGradeID
-        let record = "grade \(gradeID) of \(studentID) at lesson \(lessonID)"
+        let record = "оценка \(gradeID) ученика \(studentID) на уроке \(lessonID)"
         let lesson = try c.state.requireLesson(lessonID)
         try c.requireLessonTeacher(lesson, record: record)
         try c.state.requireMember(studentID, of: lesson, record: record)
@@ -61,7 +61,7 @@ public struct CorrectGrade: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "grade \(gradeID)"
+        let record = "оценка \(gradeID)"
         let grade = try c.state.requireGrade(gradeID)
         let lesson = try c.state.requireLesson(grade.lessonID)
         let role = try c.requireLessonTeacher(lesson, record: record)
@@ -78,7 +78,7 @@ public struct CorrectGrade: Command {
         let workType = workTypeID ?? grade.workTypeID
         let weight = try c.state.requireWorkType(workType, record: record)
         guard value != grade.value || workType != grade.workTypeID else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the grade is already \(value)", remedy: "Nothing to correct.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "оценка уже \(value)", remedy: "Исправлять нечего.")
         }
         var e = GradeCorrected()
         e.gradeID = gradeID
@@ -108,45 +108,45 @@ public struct SetFinalGrade: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "final grade of \(studentID) in \(subjectID) for \(periodID)"
+        let record = "итоговая оценка ученика \(studentID) по предмету \(subjectID) за \(periodID)"
         let role = try c.authorize([.teacher, .classTeacher, .administration], for: record)
         let student = try c.state.requireStudent(studentID)
         try requireGradeValue(value, record: record)
         guard c.state.subjects[subjectID] != nil else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "no subject \(subjectID)",
-                                remedy: "Use one of: \(c.state.sample(c.state.subjects.keys))")
+            throw RuleViolation(.unknownRecord, record: record, detail: "нет предмета \(subjectID)",
+                                remedy: "Укажите один из предметов: \(c.state.sample(c.state.subjects.keys))")
         }
         // The period's last day (the year's for a year grade) decides the class.
         let day: CivilDate
         if periodID.hasSuffix("-Y"), let year = Int(periodID.dropLast(2)), let academic = c.state.years[year] {
             guard !academic.closed else {
-                throw RuleViolation(.periodClosed, record: record, detail: "the year is closed", remedy: "A closed year is final.")
+                throw RuleViolation(.periodClosed, record: record, detail: "учебный год закрыт", remedy: "Закрытый учебный год изменить нельзя.")
             }
             day = academic.endsOn
         } else {
             let period = try c.state.requirePeriod(periodID)
             guard !period.closed else {
-                throw RuleViolation(.periodClosed, record: record, detail: "«\(period.name)» is closed",
-                                    remedy: "The administration must reopen the period first, with a reason.")
+                throw RuleViolation(.periodClosed, record: record, detail: "период «\(period.name)» закрыт",
+                                    remedy: "Сначала администрация должна открыть период заново, указав причину.")
             }
             day = period.endsOn
         }
         guard let classID = student.classID(on: day) ?? student.placements.last?.classID,
               let schoolClass = c.state.classes[classID] else {
-            throw RuleViolation(.notInClassOnDate, record: record, detail: "\(studentID) is in no class then", remedy: "Check the period.")
+            throw RuleViolation(.notInClassOnDate, record: record, detail: "\(studentID) в это время не числится ни в одном классе", remedy: "Проверьте, верно ли указан период.")
         }
         if role != .administration {
             guard c.state.teaching.contains("\(c.actor.userID)|\(subjectID)|\(classID)") else {
                 throw RuleViolation(.notLessonTeacher, record: record,
-                                    detail: "\(c.actor.userID) does not teach \(subjectID) in \(schoolClass.name)",
-                                    remedy: "The subject's teacher or the administration sets final grades.")
+                                    detail: "\(c.actor.userID) не преподаёт \(subjectID) в классе \(schoolClass.name)",
+                                    remedy: "Итоговые оценки выставляет учитель этого предмета или администрация.")
             }
         }
         let key = "\(studentID)/\(subjectID)/\(periodID)"
         if let current = c.state.finals[key] {
             try c.requireReason(reason, record: record)
             guard current != value else {
-                throw RuleViolation(.duplicateRecord, record: record, detail: "already \(value)", remedy: "Nothing to correct.")
+                throw RuleViolation(.duplicateRecord, record: record, detail: "итоговая оценка уже \(value)", remedy: "Исправлять нечего.")
             }
             var e = FinalGradeCorrected()
             e.studentID = studentID
@@ -181,11 +181,11 @@ public struct ChangePeriodState: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "period \(periodID)"
+        let record = "отчётный период \(periodID)"
         try c.authorize([.administration], for: record)
         let period = try c.state.requirePeriod(periodID)
         guard period.closed != close else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: close ? "already closed" : "not closed", remedy: "Nothing to do.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: close ? "период уже закрыт" : "период не закрыт", remedy: "Ничего делать не нужно.")
         }
         if close {
             var e = PeriodClosed()
@@ -202,8 +202,8 @@ public struct ChangePeriodState: Command {
 
 func requireGradeValue(_ value: String, record: String) throws(RuleViolation) {
     guard GradeValue.all.contains(value) else {
-        throw RuleViolation(.invalidGradeValue, record: record, detail: "«\(value)» is not a grade",
-                            remedy: "Use 1–5, н/а, осв, зач or незач.")
+        throw RuleViolation(.invalidGradeValue, record: record, detail: "«\(value)» — не оценка",
+                            remedy: "Поставьте оценку 1–5 или отметку н/а, осв, зач либо незач.")
     }
 }
 
@@ -215,8 +215,8 @@ extension SchoolState {
 
     func requireWorkType(_ id: String, record: String) throws(RuleViolation) -> Int {
         guard let workType = workTypes[id] else {
-            throw RuleViolation(.unknownWorkType, record: record, detail: "«\(id)» is not a work type",
-                                remedy: "Use one of: \(sample(workTypes.keys))")
+            throw RuleViolation(.unknownWorkType, record: record, detail: "вида работы «\(id)» нет в справочнике",
+                                remedy: "Укажите один из видов работы: \(sample(workTypes.keys))")
         }
         return Int(workType.weight)
     }

@@ -24,28 +24,24 @@ public struct RegisterGuardian: Command {
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
         let id = guardianID ?? c.state.nextID("P", width: 4, among: c.state.guardians.keys)
-        let record = "guardian \(id) (\(name.full))"
+        let record = "родитель \(id) (\(name.full))"
         try c.authorize(registerRoles, for: record)
         try requireName(name, record: record)
         guard c.state.guardians[id] == nil else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the id is taken", remedy: "Use another id.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "код \(id) уже занят", remedy: "Укажите другой код.")
         }
         if !snils.isEmpty {
             try requireSNILS(snils, record: record)
-            if let same = c.state.guardianBySNILS[snils.filter(\.isNumber)].flatMap({ c.state.guardians[$0] }) {
+            if let same = c.state.guardian(withSNILS: snils) {
                 throw RuleViolation(.duplicateRecord, record: record,
-                                    detail: "SNILS \(snils) is already \(same.id) \(same.name.full), in the register",
-                                    remedy: "Link \(same.id) to the other child instead (letopis guardian link).")
+                                    detail: "СНИЛС \(snils) уже есть в реестре: \(same.id) \(same.name.full)",
+                                    remedy: "Вместо повторной регистрации свяжите \(same.id) с ребёнком.")
             }
         }
-        // Without SNILS, the same name with the same phone or e-mail is the same person.
-        let contacts = { (phone: String, email: String) in
-            [phone.filter(\.isNumber), email.lowercased()].filter { !$0.isEmpty } }
-        let namesakes = (c.state.guardiansByName[name.full.lowercased()] ?? []).compactMap { c.state.guardians[$0] }
-        if let same = namesakes.first(where: { !Set(contacts($0.phone, $0.email)).isDisjoint(with: contacts(phone, email)) }) {
+        if let same = c.state.guardian(sameAs: name, phone: phone, email: email) {
             throw RuleViolation(.duplicateRecord, record: record,
-                                detail: "\(same.id) \(same.name.full) is already in the register, with the same name and phone or e-mail",
-                                remedy: "Link \(same.id) to the other child instead (letopis guardian link).")
+                                detail: "\(same.id) \(same.name.full) уже есть в реестре — с теми же ФИО и телефоном или e-mail",
+                                remedy: "Вместо повторной регистрации свяжите \(same.id) с ребёнком.")
         }
         var registered = GuardianRegistered()
         registered.guardianID = id
@@ -71,17 +67,40 @@ public struct LinkGuardian: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "guardian \(guardianID), student \(studentID)"
+        let record = "родитель \(guardianID), ученик \(studentID)"
         try c.authorize(registerRoles, for: record)
         let guardian = try c.state.requireGuardian(guardianID)
         _ = try c.state.requireStudent(studentID)
         guard guardian.children[studentID] == nil else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "already linked", remedy: "Nothing to do.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "родитель уже связан с этим учеником", remedy: "Ничего делать не нужно.")
         }
         var linked = GuardianLinked()
         linked.guardianID = guardianID
         linked.studentID = studentID
         linked.relation = relation
         return Decision(on, [linked])
+    }
+}
+
+extension SchoolState {
+    /// The guardian in the register with this SNILS, however it is written.
+    func guardian(withSNILS snils: String) -> Guardian? {
+        guardianBySNILS[snils.filter(\.isNumber)].flatMap { guardians[$0] }
+    }
+
+    /// The guardian in the register who is this person by name and contacts.
+    func guardian(sameAs name: PersonName, phone: String, email: String) -> Guardian? {
+        (guardiansByName[name.full.lowercased()] ?? []).lazy.compactMap { guardians[$0] }
+            .first { $0.isSamePerson(name: name, phone: phone, email: email) }
+    }
+}
+
+extension Guardian {
+    /// Without SNILS, the same name with the same phone or e-mail is the same person.
+    func isSamePerson(name: PersonName, phone: String, email: String) -> Bool {
+        let contacts = { (phone: String, email: String) in
+            Set([phone.filter(\.isNumber), email.lowercased()].filter { !$0.isEmpty }) }
+        return self.name.full.lowercased() == name.full.lowercased()
+            && !contacts(self.phone, self.email).isDisjoint(with: contacts(phone, email))
     }
 }

@@ -15,16 +15,16 @@ public struct RegisterSchool: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "school \(details.schoolID)"
+        let record = "школа \(details.schoolID)"
         try c.authorize(setUpRoles, for: record)
         if let existing = c.state.school, existing.schoolID != details.schoolID {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "this log belongs to \(existing.schoolID)",
-                                remedy: "Each school has its own log.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "эта база записей принадлежит школе \(existing.schoolID)",
+                                remedy: "У каждой школы своя база записей.")
         }
-        try requireText(details.shortName, field: "the school's name", record: record)
+        try requireText(details.shortName, field: "название школы", record: record)
         guard details.editWindowDays >= 0 && details.editWindowDays <= 60 else {
-            throw RuleViolation(.invalidInput, record: record, detail: "an edit window of \(details.editWindowDays) days",
-                                remedy: "Use 0 (the default, 7) to 60 days.")
+            throw RuleViolation(.invalidInput, record: record, detail: "срок исправления записей учителем — \(details.editWindowDays) дн.",
+                                remedy: "Укажите от 0 до 60 дн.; 0 — срок по умолчанию, 7 дн.")
         }
         return Decision(on, [details])
     }
@@ -36,24 +36,24 @@ public struct DefineAcademicYear: Command {
     public init(_ definition: AcademicYearDefined) { self.definition = definition }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "year \(definition.year)/\(definition.year + 1)"
+        let record = "учебный год \(definition.year)/\(definition.year + 1)"
         try c.authorize(setUpRoles, for: record)
-        let start = try requireDate(definition.startsOn, field: "the first day", record: record)
-        let end = try requireDate(definition.endsOn, field: "the last day", record: record)
+        let start = try requireDate(definition.startsOn, field: "первый день", record: record)
+        let end = try requireDate(definition.endsOn, field: "последний день", record: record)
         guard start < end, start.year == Int(definition.year) else {
-            throw RuleViolation(.invalidInput, record: record, detail: "the year runs \(start.russian)–\(end.russian)",
-                                remedy: "The year starts in \(definition.year) and ends after it starts.")
+            throw RuleViolation(.invalidInput, record: record, detail: "даты учебного года: \(start.russian)–\(end.russian)",
+                                remedy: "Учебный год начинается в \(definition.year) году и заканчивается позже, чем начинается.")
         }
         if c.state.years[Int(definition.year)]?.closed == true {
-            throw RuleViolation(.periodClosed, record: record, detail: "the year is closed", remedy: "A closed year is final.")
+            throw RuleViolation(.periodClosed, record: record, detail: "учебный год закрыт", remedy: "Закрытый учебный год изменить нельзя.")
         }
         for holiday in definition.holidays {
-            let from = try requireDate(holiday.startsOn, field: "the start of «\(holiday.name)»", record: record)
-            let to = try requireDate(holiday.endsOn, field: "the end of «\(holiday.name)»", record: record)
+            let from = try requireDate(holiday.startsOn, field: "начало «\(holiday.name)»", record: record)
+            let to = try requireDate(holiday.endsOn, field: "конец «\(holiday.name)»", record: record)
             guard from <= to, from >= start, to <= end else {
                 throw RuleViolation(.invalidInput, record: record,
-                                    detail: "the holiday «\(holiday.name)» \(from.russian)–\(to.russian) is not inside the year",
-                                    remedy: "Give holidays inside the year, first day before last.")
+                                    detail: "«\(holiday.name)» \(from.russian)–\(to.russian): даты каникул не укладываются в учебный год",
+                                    remedy: "Каникулы должны быть внутри учебного года, а их первый день — не позже последнего.")
             }
         }
         return Decision(start, [definition])
@@ -66,29 +66,29 @@ public struct DefineReportingPeriods: Command {
     public init(_ definition: ReportingPeriodsDefined) { self.definition = definition }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "reporting periods \(definition.scheme) of \(definition.year)"
+        let record = "отчётные периоды \(definition.scheme), учебный год \(definition.year)"
         try c.authorize(setUpRoles, for: record)
         guard let year = c.state.years[Int(definition.year)] else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "the year \(definition.year) is not defined",
-                                remedy: "Define the academic year first.")
+            throw RuleViolation(.unknownRecord, record: record, detail: "учебный год \(definition.year) не задан",
+                                remedy: "Сначала задайте учебный год.")
         }
         guard !definition.periods.isEmpty, !definition.grades.isEmpty,
               definition.grades.allSatisfy({ (1...11).contains($0) }) else {
-            throw RuleViolation(.invalidInput, record: record, detail: "no periods, or grades outside 1–11",
-                                remedy: "Give the periods and the grades (1–11) they apply to.")
+            throw RuleViolation(.invalidInput, record: record, detail: "не указаны периоды или параллели, либо параллели вне 1–11",
+                                remedy: "Укажите периоды и параллели (1–11), к которым они относятся.")
         }
         var previousEnd: CivilDate?
         for period in definition.periods {
-            let from = try requireDate(period.startsOn, field: "the start of \(period.periodID)", record: record)
-            let to = try requireDate(period.endsOn, field: "the end of \(period.periodID)", record: record)
+            let from = try requireDate(period.startsOn, field: "начало \(period.periodID)", record: record)
+            let to = try requireDate(period.endsOn, field: "конец \(period.periodID)", record: record)
             guard from <= to, year.contains(from), year.contains(to), previousEnd.map({ $0 < from }) ?? true else {
                 throw RuleViolation(.invalidInput, record: record,
-                                    detail: "\(period.periodID) \(from.russian)–\(to.russian) is outside the year or overlaps the previous period",
-                                    remedy: "Periods follow one another inside the year.")
+                                    detail: "период \(period.periodID) \(from.russian)–\(to.russian) выходит за пределы учебного года или пересекается с предыдущим",
+                                    remedy: "Периоды идут один за другим внутри учебного года.")
             }
             if let existing = c.state.periods[period.periodID], existing.closed {
-                throw RuleViolation(.periodClosed, record: "period \(period.periodID)", detail: "it is closed",
-                                    remedy: "Reopen it before redefining it.")
+                throw RuleViolation(.periodClosed, record: "отчётный период \(period.periodID)", detail: "период закрыт",
+                                    remedy: "Чтобы изменить период, администрация должна сначала открыть его заново, указав причину.")
             }
             previousEnd = to
         }
@@ -112,28 +112,28 @@ public struct DefineReference: Command {
         let record: String
         switch entry.domainEvent {
         case .bellScheduleDefined(let e):
-            record = "bell schedule «\(e.name)»"
+            record = "расписание звонков «\(e.name)»"
             guard !e.bells.isEmpty, e.bells.allSatisfy({ $0.slot >= 0 && $0.startsAt < $0.endsAt }) else {
-                throw RuleViolation(.invalidInput, record: record, detail: "a bell ends before it starts, or there are none",
-                                    remedy: "Give each slot its start and end, HH:MM.")
+                throw RuleViolation(.invalidInput, record: record, detail: "звонков нет или урок заканчивается раньше, чем начинается",
+                                    remedy: "Укажите для каждого урока время начала и окончания в виде ЧЧ:ММ.")
             }
         case .subjectDefined(let e):
-            record = "subject \(e.subjectID)"
-            try requireText(e.subjectID, field: "the subject's id", record: record)
-            try requireText(e.name, field: "the subject's name", record: record)
+            record = "предмет \(e.subjectID)"
+            try requireText(e.subjectID, field: "код предмета", record: record)
+            try requireText(e.name, field: "название предмета", record: record)
         case .workTypeDefined(let e):
-            record = "work type \(e.workTypeID)"
+            record = "вид работы \(e.workTypeID)"
             guard (1...10).contains(e.weight) else {
-                throw RuleViolation(.invalidInput, record: record, detail: "weight \(e.weight)", remedy: "Use a weight of 1 to 10.")
+                throw RuleViolation(.invalidInput, record: record, detail: "вес \(e.weight)", remedy: "Укажите вес от 1 до 10.")
             }
         case .attendanceCodeDefined(let e):
-            record = "attendance code \(e.code)"
-            try requireText(e.code, field: "the code", record: record)
+            record = "отметка посещаемости \(e.code)"
+            try requireText(e.code, field: "код", record: record)
         case .referenceEntryDefined(let e):
-            record = "reference book \(e.book), entry \(e.code)"
-            try requireText(e.code, field: "the code", record: record)
+            record = "справочник \(e.book), запись \(e.code)"
+            try requireText(e.code, field: "код", record: record)
         default:
-            record = "reference book"
+            record = "справочник"
         }
         try c.authorize(setUpRoles, for: record)
         return Decision(on, [entry])

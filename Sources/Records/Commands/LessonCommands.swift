@@ -29,46 +29,46 @@ public struct HoldLesson: Command {
     public var lessonID: String { "\(unitID)/\(date.iso)/\(slot)" }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "lesson \(lessonID)"
+        let record = "урок \(lessonID)"
         let role = try c.authorize([.teacher, .classTeacher, .administration], for: record)
         let schoolClass = try c.state.requireUnit(unitID)
         guard let year = c.state.years[schoolClass.year], year.contains(date) else {
-            throw RuleViolation(.outsideYear, record: record, detail: "\(date.russian) is outside \(schoolClass.name)'s academic year",
-                                remedy: "Check the date.")
+            throw RuleViolation(.outsideYear, record: record, detail: "\(date.russian) — вне учебного года класса \(schoolClass.name)",
+                                remedy: "Проверьте дату.")
         }
         if let holiday = year.holiday(on: date, grade: schoolClass.grade) {
-            throw RuleViolation(.holiday, record: record, detail: "\(date.russian) is in «\(holiday.name)» for grade \(schoolClass.grade)",
-                                remedy: "Check the date; a make-up day must first be taken out of the holidays.")
+            throw RuleViolation(.holiday, record: record, detail: "\(date.russian) приходится на «\(holiday.name)» у \(schoolClass.grade)-х классов",
+                                remedy: "Проверьте дату; если это день отработки, сначала исключите его из каникул.")
         }
         if date.weekday == 7 {
-            throw RuleViolation(.holiday, record: record, detail: "\(date.russian) is a Sunday", remedy: "Check the date.")
+            throw RuleViolation(.holiday, record: record, detail: "\(date.russian) — воскресенье", remedy: "Проверьте дату.")
         }
         try c.requireOpenPeriod(on: date, grade: schoolClass.grade, record: record)
         guard c.state.subjects[subjectID] != nil else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "no subject \(subjectID)",
-                                remedy: "Use one of: \(c.state.sample(c.state.subjects.keys))")
+            throw RuleViolation(.unknownRecord, record: record, detail: "нет предмета \(subjectID)",
+                                remedy: "Укажите один из предметов: \(c.state.sample(c.state.subjects.keys))")
         }
         let teacher = try c.state.requireStaff(teacherID)
         if role != .administration && c.actor.userID != teacherID {
-            throw RuleViolation(.notLessonTeacher, record: record, detail: "\(c.actor.userID) enters a lesson taught by \(teacherID)",
-                                remedy: "Teachers enter their own lessons; the administration may enter any.")
+            throw RuleViolation(.notLessonTeacher, record: record, detail: "\(c.actor.userID) записывает урок, который ведёт \(teacherID)",
+                                remedy: "Учитель записывает только свои уроки; администрация — любые.")
         }
         let entry = c.state.timetableEntry(unit: unitID, on: date, slot: slot)
         if !substitute {
             guard let entry, entry.subjectID == subjectID else {
-                let planned = entry.map { "the timetable has \($0.subjectID) there" } ?? "the timetable has no lesson there"
-                throw RuleViolation(.outsideTimetable, record: record, detail: "\(subjectID) in slot \(slot): \(planned)",
-                                    remedy: "Mark it as a substitution (--substitute) if it replaced the planned lesson.")
+                let planned = entry.map { "по расписанию в это время \($0.subjectID)" } ?? "по расписанию в это время урока нет"
+                throw RuleViolation(.outsideTimetable, record: record, detail: "\(subjectID), \(slot)-й урок: \(planned)",
+                                    remedy: "Если этот урок заменил урок по расписанию, отметьте его как замену.")
             }
             guard entry.teacherID == teacherID else {
                 throw RuleViolation(.outsideTimetable, record: record,
-                                    detail: "the timetable gives this lesson to \(entry.teacherID), not \(teacher.id) \(teacher.name.short)",
-                                    remedy: "Mark it as a substitution (--substitute) naming the replaced teacher.")
+                                    detail: "по расписанию этот урок ведёт \(entry.teacherID), а не \(teacher.id) \(teacher.name.short)",
+                                    remedy: "Отметьте урок как замену и укажите, какого учителя заменяли.")
             }
         }
         if let existing = c.state.lessons[lessonID], !existing.voided {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the lesson is already entered",
-                                remedy: "Change its topic (letopis topic) or void it first.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "урок уже записан",
+                                remedy: "Измените тему урока или сначала аннулируйте его.")
         }
         var e = LessonHeld()
         e.lessonID = lessonID
@@ -99,10 +99,10 @@ public struct RecordTopic: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "lesson \(lessonID)"
+        let record = "урок \(lessonID)"
         let lesson = try c.state.requireLesson(lessonID)
         let role = try c.requireLessonTeacher(lesson, record: record)
-        try requireText(topic, field: "the topic", record: record)
+        try requireText(topic, field: "тема урока", record: record)
         try c.requireOpenPeriod(on: lesson.date, grade: c.state.classOf(unit: lesson.unitID)?.grade ?? 0, record: record)
         if !lesson.topic.isEmpty {
             try c.requireReason(reason, record: record)
@@ -128,14 +128,14 @@ public struct AssignHomework: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "homework of lesson \(lessonID)"
+        let record = "домашнее задание к уроку \(lessonID)"
         let lesson = try c.state.requireLesson(lessonID)
         try c.requireLessonTeacher(lesson, record: record)
-        try requireText(text, field: "the homework", record: record)
+        try requireText(text, field: "домашнее задание", record: record)
         try c.requireOpenPeriod(on: lesson.date, grade: c.state.classOf(unit: lesson.unitID)?.grade ?? 0, record: record)
         if let dueOn, dueOn <= lesson.date {
-            throw RuleViolation(.invalidInput, record: record, detail: "due \(dueOn.russian), not after the lesson",
-                                remedy: "Homework is due at a later lesson.")
+            throw RuleViolation(.invalidInput, record: record, detail: "срок выполнения \(dueOn.russian) — не позже дня урока",
+                                remedy: "Срок выполнения домашнего задания — один из следующих дней после урока.")
         }
         var e = HomeworkAssigned()
         e.lessonID = lessonID
@@ -156,13 +156,13 @@ public struct TakeAttendance: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "attendance of lesson \(lessonID)"
+        let record = "посещаемость на уроке \(lessonID)"
         let lesson = try c.state.requireLesson(lessonID)
         try c.requireLessonTeacher(lesson, record: record)
         try c.requireOpenPeriod(on: lesson.date, grade: c.state.classOf(unit: lesson.unitID)?.grade ?? 0, record: record)
         guard !lesson.attendanceTaken else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the roll was already taken",
-                                remedy: "Correct one student's mark instead (letopis attend --correct).")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "посещаемость на этом уроке уже отмечена",
+                                remedy: "Вместо этого исправьте отметку отдельного ученика.")
         }
         var e = AttendanceTaken()
         e.lessonID = lessonID
@@ -193,21 +193,21 @@ public struct CorrectAttendance: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "attendance of \(studentID) at lesson \(lessonID)"
+        let record = "посещаемость ученика \(studentID) на уроке \(lessonID)"
         let lesson = try c.state.requireLesson(lessonID)
         let role = try c.requireLessonTeacher(lesson, record: record)
         try c.requireReason(reason, record: record)
         try c.requireOpenPeriod(on: lesson.date, grade: c.state.classOf(unit: lesson.unitID)?.grade ?? 0, record: record)
         try c.requireWithinEditWindow(lessonDate: lesson.date, role: role, record: record)
         guard lesson.attendanceTaken else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "the roll was not taken yet",
-                                remedy: "Take the roll first (letopis attend).")
+            throw RuleViolation(.unknownRecord, record: record, detail: "посещаемость на этом уроке ещё не отмечена",
+                                remedy: "Сначала отметьте посещаемость на уроке.")
         }
         try c.state.requireMember(studentID, of: lesson, record: record)
         if !code.isEmpty { try c.state.requireAttendanceCode(code, record: record) }
         guard (lesson.absences[studentID] ?? "") != code else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the mark is already \(code.isEmpty ? "present" : code)",
-                                remedy: "Nothing to correct.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: code.isEmpty ? "ученик уже отмечен как присутствовавший" : "отметка уже «\(code)»",
+                                remedy: "Исправлять нечего.")
         }
         var e = AttendanceCorrected()
         e.lessonID = lessonID
@@ -228,7 +228,7 @@ public struct VoidLesson: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "lesson \(lessonID)"
+        let record = "урок \(lessonID)"
         let lesson = try c.state.requireLesson(lessonID)
         let role = try c.requireLessonTeacher(lesson, record: record)
         try c.requireReason(reason, record: record)
@@ -245,17 +245,18 @@ extension SchoolState {
     func requireMember(_ studentID: String, of lesson: Lesson, record: String) throws(RuleViolation) {
         guard isMember(studentID, of: lesson.unitID, on: lesson.date) else {
             let name = students[studentID].map { " \($0.name.full)" } ?? ""
-            let whereabouts = students[studentID]?.classID(on: lesson.date).map { "was in \($0)" } ?? "was in no class"
+            let whereabouts = students[studentID]?.classID(on: lesson.date).map { "числится в \($0), а не в \(lesson.unitID)" }
+                ?? "не числится ни в одном классе, а урок — в \(lesson.unitID)"
             throw RuleViolation(.notInClassOnDate, record: record,
-                                detail: "\(studentID)\(name) \(whereabouts) on \(lesson.date.russian), not in \(lesson.unitID)",
-                                remedy: "Marks go to students of the lesson's class or group on that date.")
+                                detail: "на \(lesson.date.russian) \(studentID)\(name) \(whereabouts)",
+                                remedy: "Оценки и отметки ставят ученикам, которые в день урока числились в этом классе или группе.")
         }
     }
 
     func requireAttendanceCode(_ code: String, record: String) throws(RuleViolation) {
         guard attendanceCodes[code] != nil else {
-            throw RuleViolation(.unknownAttendanceCode, record: record, detail: "«\(code)» is not an attendance code",
-                                remedy: "Use one of: \(sample(attendanceCodes.keys))")
+            throw RuleViolation(.unknownAttendanceCode, record: record, detail: "отметки посещаемости «\(code)» нет в справочнике",
+                                remedy: "Укажите одну из отметок: \(sample(attendanceCodes.keys))")
         }
     }
 }

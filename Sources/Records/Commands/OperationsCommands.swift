@@ -12,24 +12,24 @@ public struct AcknowledgeWeek: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "diary of \(studentID), week of \(weekStart.russian)"
+        let record = "дневник ученика \(studentID), неделя с \(weekStart.russian)"
         try c.authorize([.parent], for: record)
         let guardian = try c.state.requireGuardian(c.actor.userID)
         guard guardian.children[studentID] != nil else {
-            throw RuleViolation(.roleRequired, record: record, detail: "\(guardian.id) is not a guardian of \(studentID)",
-                                remedy: "A parent sees and signs only the own children's diaries.")
+            throw RuleViolation(.roleRequired, record: record, detail: "\(guardian.id) не является родителем (законным представителем) \(studentID)",
+                                remedy: "Родитель видит и подписывает только дневники своих детей.")
         }
         guard let login = c.state.loginByPerson[guardian.id], let account = c.state.logins[login],
               account.activated, !account.blocked else {
-            throw RuleViolation(.loginState, record: record, detail: "\(guardian.id) has no active login",
-                                remedy: "Activate the login first.")
+            throw RuleViolation(.loginState, record: record, detail: "у \(guardian.id) нет действующего логина",
+                                remedy: "Сначала активируйте логин.")
         }
         guard weekStart.weekday == 1 else {
-            throw RuleViolation(.invalidInput, record: record, detail: "\(weekStart.russian) is not a Monday",
-                                remedy: "Give the Monday of the week.")
+            throw RuleViolation(.invalidInput, record: record, detail: "\(weekStart.russian) — не понедельник",
+                                remedy: "Укажите понедельник нужной недели.")
         }
         guard !c.state.acknowledgedWeeks.contains("\(studentID)/\(weekStart.iso)") else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "already acknowledged", remedy: "Nothing to do.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "неделя уже подписана", remedy: "Ничего делать не нужно.")
         }
         var e = DiaryWeekAcknowledged()
         e.studentID = studentID
@@ -51,19 +51,19 @@ public struct RecordOperation: Command {
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
         switch event.domainEvent {
         case .backupMade(let e):
-            let record = "backup \(e.backupID)"
+            let record = "резервная копия \(e.backupID)"
             try c.authorize([.coordinator, .administration], for: record)
-            try requireText(e.medium, field: "where it went", record: record)
+            try requireText(e.medium, field: "где хранится копия", record: record)
             guard e.merkleRoot.count == 64 else {
-                throw RuleViolation(.invalidInput, record: record, detail: "no Merkle root of the backed-up log",
-                                    remedy: "Record backups with letopis backup, which computes it.")
+                throw RuleViolation(.invalidInput, record: record, detail: "не указан корень дерева Меркла сохранённого журнала событий",
+                                    remedy: "Резервную копию записывает программа при её создании: она и вычисляет корень.")
             }
         case .reportSubmitted(let e):
-            let record = "report \(e.report) as of \(e.asOf)"
+            let record = "отчёт \(e.report) на \(e.asOf)"
             try c.authorize([.coordinator, .administration], for: record)
-            _ = try requireDate(e.asOf, field: "the date", record: record)
+            _ = try requireDate(e.asOf, field: "дата", record: record)
         case .journalArchived(let e):
-            let record = "archive of the journal of \(e.classID)"
+            let record = "архив журнала класса \(e.classID)"
             try c.authorize([.coordinator, .administration], for: record)
             _ = try c.state.requireClass(e.classID)
         default:

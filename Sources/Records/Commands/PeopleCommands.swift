@@ -28,23 +28,23 @@ public struct HireStaff: Command {
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
         let id = staffID ?? c.state.nextID("T", width: 4, among: c.state.staff.keys)
-        let record = "staff member \(id) (\(name.full))"
+        let record = "сотрудник \(id) (\(name.full))"
         try c.authorize(registerRoles, for: record)
         try requireName(name, record: record)
         guard c.state.staff[id] == nil else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the id is taken", remedy: "Use another id.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "код \(id) уже занят", remedy: "Укажите другой код.")
         }
         if !snils.isEmpty {
             try requireSNILS(snils, record: record)
-            if let same = c.state.staff.values.first(where: { $0.leftOn == nil && sameSNILS($0.snils, snils) }) {
+            if let same = c.state.currentStaff(withSNILS: snils) {
                 throw RuleViolation(.duplicateRecord, record: record,
-                                    detail: "SNILS \(snils) is already \(same.id) \(same.name.full), on the staff",
-                                    remedy: "A member of staff is hired once; grant roles to \(same.id) instead.")
+                                    detail: "СНИЛС \(snils) уже принадлежит сотруднику \(same.id) \(same.name.full)",
+                                    remedy: "Сотрудника принимают на работу один раз; вместо этого назначьте нужные роли \(same.id).")
             }
         }
         guard !roles.contains(where: { [.parent, .student, .district, .system, .classTeacher].contains($0) }) else {
-            throw RuleViolation(.invalidInput, record: record, detail: "roles \(roles.map(\.rawValue))",
-                                remedy: "Staff roles are coordinator, teacher and administration; class teachers are set per class.")
+            throw RuleViolation(.invalidInput, record: record, detail: "среди ролей \(roles.map(\.rawValue)) есть роль, которую не назначают сотруднику",
+                                remedy: "Сотрудникам назначают роли координатора, учителя и администрации; классного руководителя назначают для класса.")
         }
         var hired = StaffHired()
         hired.staffID = id
@@ -78,11 +78,11 @@ public struct DismissStaff: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "staff member \(staffID)"
+        let record = "сотрудник \(staffID)"
         try c.authorize([.coordinator, .administration], for: record)
         let member = try c.state.requireStaff(staffID)
         guard member.leftOn == nil else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "already left", remedy: "Nothing to do.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "уже уволен(а)", remedy: "Ничего делать не нужно.")
         }
         var left = StaffLeft()
         left.staffID = staffID
@@ -111,17 +111,17 @@ public struct ChangeRole: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "staff member \(staffID), role \(role.rawValue)"
+        let record = "сотрудник \(staffID), роль \(role.rawValue)"
         try c.authorize(registerRoles, for: record)
         let member = try c.state.requireStaff(staffID)
         guard [.coordinator, .teacher, .administration, .classTeacher].contains(role) else {
-            throw RuleViolation(.invalidInput, record: record, detail: "not a staff role",
-                                remedy: "Use coordinator, teacher, class-teacher or administration.")
+            throw RuleViolation(.invalidInput, record: record, detail: "это не роль сотрудника",
+                                remedy: "Сотрудникам назначают роли координатора, учителя, классного руководителя или администрации.")
         }
         if role == .classTeacher { _ = try c.state.requireClass(classID) }
         let held = member.roles.contains(RoleGrant(role: role, classID: role == .classTeacher ? classID : ""))
         guard held != grant else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: grant ? "already held" : "not held", remedy: "Nothing to do.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: grant ? "роль уже назначена" : "эта роль не назначена", remedy: "Ничего делать не нужно.")
         }
         if grant {
             var e = RoleGranted()
@@ -167,27 +167,27 @@ public struct EnrollStudent: Command {
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
         let id = studentID ?? c.state.nextID("S", width: 4, among: c.state.students.keys)
-        let record = "student \(id) (\(name.full))"
+        let record = "ученик \(id) (\(name.full))"
         try c.authorize(registerRoles, for: record)
         try requireName(name, record: record)
         try requireSNILS(snils, record: record)
         let schoolClass = try c.state.requireClass(classID)
         if let other = c.state.enrolledBySNILS[snils], let existing = c.state.students[other] {
             throw RuleViolation(.alreadyEnrolled, record: record,
-                                detail: "SNILS \(snils) is \(existing.id) \(existing.name.full), enrolled in \(existing.currentClassID ?? "?")",
-                                remedy: "Move the student (letopis student move) instead of enrolling again.")
+                                detail: "СНИЛС \(snils) принадлежит ученику \(existing.id) \(existing.name.full), который уже зачислен в \(existing.currentClassID ?? "?")",
+                                remedy: "Вместо повторного зачисления переведите ученика в нужный класс.")
         }
         guard c.state.students[id] == nil else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the id is taken", remedy: "Use another id.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "код \(id) уже занят", remedy: "Укажите другой код.")
         }
         if let year = c.state.years[schoolClass.year], on > year.endsOn {
-            throw RuleViolation(.outsideYear, record: record, detail: "\(on.russian) is after the end of \(classID)'s year",
-                                remedy: "Enrol into a class of the current year.")
+            throw RuleViolation(.outsideYear, record: record, detail: "\(on.russian) — после окончания учебного года класса \(classID)",
+                                remedy: "Зачисляйте в класс текущего учебного года.")
         }
-        let age = bornOn.days(until: on) / 365
-        guard age >= 5 && age <= 20 else {
-            throw RuleViolation(.invalidInput, record: record, detail: "born \(bornOn.russian), aged \(age) on \(on.russian)",
-                                remedy: "Check the date of birth.")
+        let age = Self.age(bornOn: bornOn, on: on)
+        guard Self.plausibleAges.contains(age) else {
+            throw RuleViolation(.invalidInput, record: record, detail: "дата рождения \(bornOn.russian): на \(on.russian) полных лет — \(age)",
+                                remedy: "Проверьте дату рождения.")
         }
         if let origin {
             var arrived = StudentArrived()
@@ -214,6 +214,14 @@ public struct EnrollStudent: Command {
         enrolled.orderNumber = orderNumber
         return Decision(on, [enrolled])
     }
+
+    /// The ages a student may be enrolled at.
+    static let plausibleAges = 5...20
+
+    /// Full years from birth to a date, as the enrolment counts them.
+    static func age(bornOn: CivilDate, on date: CivilDate) -> Int {
+        bornOn.days(until: date) / 365
+    }
 }
 
 public struct MoveStudent: Command {
@@ -232,18 +240,18 @@ public struct MoveStudent: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "student \(studentID)"
+        let record = "ученик \(studentID)"
         try c.authorize(registerRoles, for: record)
         let student = try c.state.requireEnrolled(studentID)
         let from = student.currentClassID!
         let target = try c.state.requireClass(toClassID)
         guard from != toClassID, target.year == c.state.classes[from]?.year else {
-            throw RuleViolation(.invalidInput, record: record, detail: "from \(from) to \(toClassID)",
-                                remedy: "Move to another class of the same year (promotion is part of the year transition).")
+            throw RuleViolation(.invalidInput, record: record, detail: "перевод из \(from) в \(toClassID): это тот же класс или класс другого учебного года",
+                                remedy: "Переводите в другой класс того же учебного года (перевод в следующий класс — часть перехода на новый учебный год).")
         }
         guard let since = student.placements.last?.span.from, on > since else {
-            throw RuleViolation(.invalidInput, record: record, detail: "the student is in \(from) only since \(student.placements.last!.span.from.russian)",
-                                remedy: "Move on a later date.")
+            throw RuleViolation(.invalidInput, record: record, detail: "ученик числится в \(from) только с \(student.placements.last!.span.from.russian)",
+                                remedy: "Укажите более позднюю дату перевода.")
         }
         var moved = StudentMoved()
         moved.studentID = studentID
@@ -268,14 +276,14 @@ public struct GraduateStudent: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "student \(studentID)"
+        let record = "ученик \(studentID)"
         try c.authorize(registerRoles, for: record)
         let student = try c.state.requireEnrolled(studentID)
         let schoolClass = try c.state.requireClass(student.currentClassID!)
         guard schoolClass.grade == 9 || schoolClass.grade == 11 else {
-            throw RuleViolation(.notGraduatingGrade, record: "student \(studentID) (\(student.name.full))",
-                                detail: "in \(schoolClass.name), grade \(schoolClass.grade)",
-                                remedy: "Promote the student, or record a departure if they leave.")
+            throw RuleViolation(.notGraduatingGrade, record: "ученик \(studentID) (\(student.name.full))",
+                                detail: "учится в классе \(schoolClass.name) (\(schoolClass.grade)-й класс)",
+                                remedy: "Переведите ученика в следующий класс или, если он уходит из школы, оформите выбытие.")
         }
         var graduated = StudentGraduated()
         graduated.studentID = studentID
@@ -306,10 +314,10 @@ public struct RecordDeparture: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "student \(studentID)"
+        let record = "ученик \(studentID)"
         try c.authorize(registerRoles, for: record)
         let student = try c.state.requireEnrolled(studentID)
-        try requireText(orderNumber, field: "the order number", record: record)
+        try requireText(orderNumber, field: "номер приказа", record: record)
         var left = StudentLeft()
         left.studentID = studentID
         left.classID = student.currentClassID!
@@ -326,10 +334,15 @@ extension SchoolState {
     func requireEnrolled(_ studentID: String) throws(RuleViolation) -> Student {
         let student = try requireStudent(studentID)
         guard student.isEnrolled else {
-            throw RuleViolation(.notInClassOnDate, record: "student \(studentID) (\(student.name.full))",
-                                detail: "not enrolled in the school now", remedy: "Check the student's movements.")
+            throw RuleViolation(.notInClassOnDate, record: "ученик \(studentID) (\(student.name.full))",
+                                detail: "сейчас не числится в школе", remedy: "Проверьте историю движения ученика.")
         }
         return student
+    }
+
+    /// The member of staff, not yet left, with this SNILS however it is written.
+    func currentStaff(withSNILS snils: String) -> StaffMember? {
+        staff.values.first { $0.leftOn == nil && sameSNILS($0.snils, snils) }
     }
 }
 

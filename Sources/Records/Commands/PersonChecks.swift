@@ -3,25 +3,38 @@ import Catalog
 /// Checks of the person data every register shares.
 func requireName(_ name: PersonName, record: String) throws(RuleViolation) {
     guard !name.last.isEmpty, !name.first.isEmpty else {
-        throw RuleViolation(.invalidInput, record: record, detail: "the last or first name is empty",
-                            remedy: "Give the last name and the first name (and the patronymic, if any).")
+        throw RuleViolation(.invalidInput, record: record, detail: "не заполнены фамилия или имя",
+                            remedy: "Укажите фамилию и имя (и отчество, если оно есть).")
     }
 }
 
-/// SNILS: 11 digits whose last two are a checksum of the first nine.
-func requireSNILS(_ snils: String, record: String) throws(RuleViolation) {
+/// What is wrong with a SNILS: the rule below and the register import's
+/// reports ask the same question.
+enum SNILSProblem: Sendable {
+    case digitCount, checkNumber
+}
+
+/// SNILS: 11 digits whose last two are a checksum of the first nine; nil when it is right.
+func snilsProblem(_ snils: String) -> SNILSProblem? {
     let digits = snils.filter(\.isNumber).compactMap { $0.wholeNumberValue }
-    guard digits.count == 11 else {
-        throw RuleViolation(.invalidInput, record: record, detail: "SNILS \"\(snils)\" does not have 11 digits",
-                            remedy: "Write SNILS as 123-456-789 01.")
-    }
+    guard digits.count == 11 else { return .digitCount }
     var sum = 0
     for i in 0..<9 { sum += digits[i] * (9 - i) }
     var check = sum % 101
     if check == 100 { check = 0 }
-    guard check == digits[9] * 10 + digits[10] else {
-        throw RuleViolation(.invalidInput, record: record, detail: "SNILS \(snils) has a wrong check number",
-                            remedy: "Check the SNILS against the person's document.")
+    return check == digits[9] * 10 + digits[10] ? nil : .checkNumber
+}
+
+func requireSNILS(_ snils: String, record: String) throws(RuleViolation) {
+    switch snilsProblem(snils) {
+    case nil:
+        return
+    case .digitCount:
+        throw RuleViolation(.invalidInput, record: record, detail: "в СНИЛС «\(snils)» не 11 цифр",
+                            remedy: "Запишите СНИЛС в виде 123-456-789 01.")
+    case .checkNumber:
+        throw RuleViolation(.invalidInput, record: record, detail: "в СНИЛС \(snils) неверное контрольное число",
+                            remedy: "Сверьте СНИЛС с документом.")
     }
 }
 

@@ -23,21 +23,21 @@ public struct RecordConsent: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "consent of \(personID)"
+        let record = "согласие \(personID) на обработку персональных данных"
         let role = try c.authorize(consentRoles, for: record)
         let kind = try c.state.personKind(personID, record: record)
         try c.requireOwnClass(person: personID, role: role, record: record)
-        try requireText(documentRef, field: "the paper's number", record: record)
+        try requireText(documentRef, field: "номер документа", record: record)
         if !byGuardianID.isEmpty {
             let guardian = try c.state.requireGuardian(byGuardianID)
             guard kind == .student, guardian.children[personID] != nil else {
-                throw RuleViolation(.invalidInput, record: record, detail: "\(byGuardianID) is not a guardian of \(personID)",
-                                    remedy: "A guardian signs only for their own child.")
+                throw RuleViolation(.invalidInput, record: record, detail: "\(byGuardianID) не является родителем (законным представителем) \(personID)",
+                                    remedy: "Родитель подписывает согласие только за своего ребёнка.")
             }
         }
         if given, c.state.consents[personID]?.isGiven == true {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "a consent is already on record",
-                                remedy: "Nothing to do.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "согласие уже записано",
+                                remedy: "Ничего делать не нужно.")
         }
         if given {
             var e = ConsentGiven()
@@ -73,13 +73,13 @@ public struct WithdrawConsent: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "consent of \(personID)"
+        let record = "согласие \(personID) на обработку персональных данных"
         let role = try c.authorize(consentRoles, for: record)
         let kind = try c.state.personKind(personID, record: record)
         try c.requireOwnClass(person: personID, role: role, record: record)
         guard c.state.consents[personID]?.isGiven == true else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "no consent is on record to withdraw",
-                                remedy: "Nothing to withdraw.")
+            throw RuleViolation(.unknownRecord, record: record, detail: "записанного согласия нет",
+                                remedy: "Отзывать нечего.")
         }
         var e = ConsentWithdrawn()
         e.personID = personID
@@ -105,16 +105,16 @@ public struct RegisterParentApplication: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "application of \(guardianID) for \(studentID)"
+        let record = "заявление родителя \(guardianID) по ученику \(studentID)"
         let role = try c.authorize(consentRoles, for: record)
         let guardian = try c.state.requireGuardian(guardianID)
         try c.requireOwnClass(person: studentID, role: role, record: record)
         guard guardian.children[studentID] != nil else {
-            throw RuleViolation(.invalidInput, record: record, detail: "\(guardianID) is not linked to \(studentID)",
-                                remedy: "Link the guardian to the student first.")
+            throw RuleViolation(.invalidInput, record: record, detail: "\(guardianID) не связан(а) с учеником \(studentID)",
+                                remedy: "Сначала свяжите родителя с учеником.")
         }
         guard !c.state.applications.contains(GuardianStudent(guardianID: guardianID, studentID: studentID)) else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "already registered", remedy: "Nothing to do.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "заявление уже зарегистрировано", remedy: "Ничего делать не нужно.")
         }
         var e = ParentApplicationRegistered()
         e.applicationID = c.state.nextApplicationID
@@ -131,8 +131,8 @@ extension SchoolState {
         if staff[personID] != nil { return .staff }
         if students[personID] != nil { return .student }
         if guardians[personID] != nil { return .guardian }
-        throw RuleViolation(.unknownRecord, record: record, detail: "no person \(personID) in the registers",
-                            remedy: "Use a staff (T…), student (S…) or guardian (P…) id.")
+        throw RuleViolation(.unknownRecord, record: record, detail: "\(personID) нет ни в одном реестре",
+                            remedy: "Укажите код сотрудника (T…), ученика (S…) или родителя (P…).")
     }
 
     var nextApplicationID: String {

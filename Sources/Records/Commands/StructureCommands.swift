@@ -23,18 +23,18 @@ public struct CreateClass: Command {
     public var classID: String { "\(year)-\(name)" }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "class \(classID)"
+        let record = "класс \(classID)"
         try c.authorize(structureRoles, for: record)
         guard (1...11).contains(grade), !letter.isEmpty, letter.count <= 3 else {
-            throw RuleViolation(.invalidInput, record: record, detail: "grade \(grade), letter «\(letter)»",
-                                remedy: "A class has a grade of 1–11 and a short letter, e.g. 5А.")
+            throw RuleViolation(.invalidInput, record: record, detail: "номер \(grade), буква «\(letter)»",
+                                remedy: "У класса номер от 1 до 11 и короткая буква, например 5А.")
         }
         guard c.state.years[year] != nil else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "the year \(year) is not defined",
-                                remedy: "Define the academic year first.")
+            throw RuleViolation(.unknownRecord, record: record, detail: "учебный год \(year) не задан",
+                                remedy: "Сначала задайте учебный год.")
         }
         guard c.state.classes[classID] == nil else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the class already exists", remedy: "Use another letter.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "такой класс уже есть", remedy: "Выберите другую букву.")
         }
         var created = ClassCreated()
         created.classID = classID
@@ -68,7 +68,7 @@ public struct AssignClassTeacher: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "class \(classID)"
+        let record = "класс \(classID)"
         try c.authorize([.coordinator, .administration], for: record)
         let schoolClass = try c.state.requireClass(classID)
         _ = try c.state.requireStaff(staffID)
@@ -110,16 +110,16 @@ public struct CreateGroup: Command {
     public var groupID: String { "\(classID)/\(name)" }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "group \(groupID)"
+        let record = "группа \(groupID)"
         try c.authorize(structureRoles, for: record)
         _ = try c.state.requireClass(classID)
-        try requireText(name, field: "the group's name", record: record)
+        try requireText(name, field: "название группы", record: record)
         guard c.state.subjects[subjectID] != nil else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "no subject \(subjectID)",
-                                remedy: "Use one of: \(c.state.sample(c.state.subjects.keys))")
+            throw RuleViolation(.unknownRecord, record: record, detail: "нет предмета \(subjectID)",
+                                remedy: "Укажите один из предметов: \(c.state.sample(c.state.subjects.keys))")
         }
         guard c.state.groups[groupID] == nil else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the group already exists", remedy: "Use another name.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "такая группа уже есть", remedy: "Выберите другое название.")
         }
         var created = GroupCreated()
         created.groupID = groupID
@@ -144,22 +144,22 @@ public struct ChangeGroupMembership: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "group \(groupID), student \(studentID)"
+        let record = "группа \(groupID), ученик \(studentID)"
         try c.authorize([.system, .coordinator, .administration, .classTeacher], for: record)
         guard let group = c.state.groups[groupID] else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "there is no such group",
-                                remedy: "Use one of: \(c.state.sample(c.state.groups.keys))")
+            throw RuleViolation(.unknownRecord, record: record, detail: "такой группы нет",
+                                remedy: "Укажите одну из групп: \(c.state.sample(c.state.groups.keys))")
         }
         let student = try c.state.requireStudent(studentID)
         let inGroup = group.members[studentID]?.last.map { $0.until == nil } ?? false
         if joins {
             guard student.classID(on: on) == group.classID else {
                 throw RuleViolation(.notInClassOnDate, record: record,
-                                    detail: "\(student.name.short) is not in \(group.classID) on \(on.russian)",
-                                    remedy: "A group takes students of its own class.")
+                                    detail: "на \(on.russian) \(student.name.short) не числится в \(group.classID)",
+                                    remedy: "В группу входят только ученики её класса.")
             }
             guard !inGroup else {
-                throw RuleViolation(.duplicateRecord, record: record, detail: "already in the group", remedy: "Nothing to do.")
+                throw RuleViolation(.duplicateRecord, record: record, detail: "ученик уже в группе", remedy: "Ничего делать не нужно.")
             }
             var added = StudentAddedToGroup()
             added.groupID = groupID
@@ -168,7 +168,7 @@ public struct ChangeGroupMembership: Command {
             return Decision(on, [added])
         }
         guard inGroup else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "not in the group", remedy: "Nothing to do.")
+            throw RuleViolation(.unknownRecord, record: record, detail: "ученика нет в группе", remedy: "Ничего делать не нужно.")
         }
         var removed = StudentRemovedFromGroup()
         removed.groupID = groupID
@@ -194,11 +194,11 @@ public struct SetCurriculumHours: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "curriculum \(year), grade \(grade), \(subjectID)"
+        let record = "учебный план \(year), параллель \(grade), предмет \(subjectID)"
         try c.authorize(structureRoles, for: record)
         guard (1...11).contains(grade), hoursPerWeek >= 0, hoursPerWeek <= 12, c.state.subjects[subjectID] != nil else {
-            throw RuleViolation(.invalidInput, record: record, detail: "grade \(grade), \(hoursPerWeek) hours, subject \(subjectID)",
-                                remedy: "Use a grade of 1–11, 0–12 hours a week and a subject from the reference book.")
+            throw RuleViolation(.invalidInput, record: record, detail: "параллель \(grade), \(hoursPerWeek) ч в неделю, предмет \(subjectID)",
+                                remedy: "Укажите параллель от 1 до 11, от 0 до 12 часов в неделю и предмет из справочника.")
         }
         var set = CurriculumHoursSet()
         set.year = Int32(year)
@@ -215,29 +215,29 @@ public struct AddTimetableEntry: Command {
     public init(_ entry: TimetableEntryAdded) { self.entry = entry }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "timetable entry \(entry.entryID)"
+        let record = "запись расписания \(entry.entryID)"
         try c.authorize(structureRoles, for: record)
-        try requireText(entry.entryID, field: "the entry's id", record: record)
+        try requireText(entry.entryID, field: "код записи", record: record)
         guard c.state.timetable[entry.entryID] == nil else {
-            throw RuleViolation(.duplicateRecord, record: record, detail: "the entry already exists", remedy: "Use a new id.")
+            throw RuleViolation(.duplicateRecord, record: record, detail: "такая запись уже есть", remedy: "Укажите новый код.")
         }
         let schoolClass = try c.state.requireUnit(entry.unitID)
         guard schoolClass.year == Int(entry.year), (1...6).contains(entry.weekday), (0...12).contains(entry.slot) else {
             throw RuleViolation(.invalidInput, record: record,
-                                detail: "year \(entry.year), weekday \(entry.weekday), slot \(entry.slot) for \(entry.unitID)",
-                                remedy: "Give the class's year, a weekday 1 (Monday)–6 (Saturday) and a slot of the bell schedule.")
+                                detail: "учебный год \(entry.year), день недели \(entry.weekday), урок \(entry.slot) для \(entry.unitID)",
+                                remedy: "Укажите учебный год класса, день недели от 1 (понедельник) до 6 (суббота) и номер урока из расписания звонков.")
         }
         guard c.state.subjects[entry.subjectID] != nil else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "no subject \(entry.subjectID)",
-                                remedy: "Use one of: \(c.state.sample(c.state.subjects.keys))")
+            throw RuleViolation(.unknownRecord, record: record, detail: "нет предмета \(entry.subjectID)",
+                                remedy: "Укажите один из предметов: \(c.state.sample(c.state.subjects.keys))")
         }
         let teacher = try c.state.requireStaff(entry.teacherID)
         guard teacher.roles.contains(where: { $0.role == .teacher }) else {
-            throw RuleViolation(.roleRequired, record: record, detail: "\(teacher.id) \(teacher.name.short) is not a teacher",
-                                remedy: "Grant the teacher role first.")
+            throw RuleViolation(.roleRequired, record: record, detail: "у \(teacher.id) \(teacher.name.short) нет роли учителя",
+                                remedy: "Сначала назначьте сотруднику роль учителя.")
         }
-        let from = try requireDate(entry.validFrom, field: "valid from", record: record)
-        let to = entry.validTo.isEmpty ? nil : try requireDate(entry.validTo, field: "valid to", record: record)
+        let from = try requireDate(entry.validFrom, field: "действует с", record: record)
+        let to = entry.validTo.isEmpty ? nil : try requireDate(entry.validTo, field: "действует по", record: record)
         let overlapping = (c.state.timetableByUnitDay[UnitDay(unitID: entry.unitID, weekday: Int(entry.weekday))] ?? [])
             .compactMap { c.state.timetable[$0] }
             .first { other in
@@ -246,8 +246,8 @@ public struct AddTimetableEntry: Command {
             }
         if let clash = overlapping {
             throw RuleViolation(.duplicateRecord, record: record,
-                                detail: "\(entry.unitID) already has \(clash.subjectID) in that slot (entry \(clash.id))",
-                                remedy: "End the old entry first (its last day before this one's first).")
+                                detail: "в расписании \(entry.unitID) этот урок уже занят: \(clash.subjectID) (запись \(clash.id))",
+                                remedy: "Сначала завершите прежнюю запись: её последний день должен быть раньше первого дня новой.")
         }
         return Decision(from, [entry])
     }
@@ -263,14 +263,14 @@ public struct EndTimetableEntry: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let record = "timetable entry \(entryID)"
+        let record = "запись расписания \(entryID)"
         try c.authorize(structureRoles, for: record)
         guard let entry = c.state.timetable[entryID] else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "there is no such entry", remedy: "Check the id.")
+            throw RuleViolation(.unknownRecord, record: record, detail: "такой записи нет", remedy: "Проверьте код записи.")
         }
         guard validTo >= entry.validFrom.adding(days: -1) else {
-            throw RuleViolation(.invalidInput, record: record, detail: "it starts on \(entry.validFrom.russian)",
-                                remedy: "End it on or after the day before it starts.")
+            throw RuleViolation(.invalidInput, record: record, detail: "запись действует только с \(entry.validFrom.russian)",
+                                remedy: "Дата окончания — не раньше дня накануне начала записи.")
         }
         var ended = TimetableEntryEnded()
         ended.entryID = entryID

@@ -31,17 +31,17 @@ public struct TransitionYear: Command {
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
         let next = fromYear + 1
-        let record = "year transition \(fromYear)/\(next) → \(next)/\(next + 1)"
+        let record = "переход учебного года \(fromYear)/\(next) → \(next)/\(next + 1)"
         try c.authorize([.coordinator, .administration], for: record)
         guard let old = c.state.years[fromYear], !old.closed else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "the year \(fromYear) is not defined or already closed",
-                                remedy: "Transition the current year.")
+            throw RuleViolation(.unknownRecord, record: record, detail: "учебный год \(fromYear) не задан или уже закрыт",
+                                remedy: "Переход выполняется из текущего учебного года.")
         }
         guard c.state.years[next] != nil else {
-            throw RuleViolation(.unknownRecord, record: record, detail: "the year \(next) is not defined",
-                                remedy: "Define the next academic year first (its dates and holidays).")
+            throw RuleViolation(.unknownRecord, record: record, detail: "учебный год \(next) не задан",
+                                remedy: "Сначала задайте следующий учебный год (его даты и каникулы).")
         }
-        try requireText(orderNumber, field: "the order number", record: record)
+        try requireText(orderNumber, field: "номер приказа", record: record)
         var events: [any CatalogEvent] = []
         var created: [String: SchoolClass] = [:]
         func classFor(grade: Int, letter: String, teacher: String) -> String {

@@ -38,10 +38,11 @@ struct ClassRegister: RegisterMapper {
         }
         guard row.issues.isEmpty, let parsed, let year else { return nil }
         let command = CreateClass(year: year, grade: parsed.grade, letter: parsed.letter, classTeacherID: teacherID, on: on)
+        let yearDefined = state.years[year] != nil
         return MappedRow(line: row.line, commands: [command]) { violation in
             switch violation.rule {
-            case .unknownRecord where violation.detail.contains("year"):
-                return (Self.year, "учебный год \(year)/\(year + 1) не задан; сначала задайте его (letopis year define)")
+            case .unknownRecord where !yearDefined:
+                return (Self.year, "учебный год \(year)/\(year + 1) не задан; сначала задайте его даты и каникулы")
             case .unknownRecord: return (Self.teacher, nil)
             case .duplicateRecord: return (Self.name, "класс \(command.classID) уже есть")
             case .invalidInput: return (Self.name, nil)

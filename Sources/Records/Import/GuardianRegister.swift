@@ -23,6 +23,8 @@ struct GuardianRegister: RegisterMapper {
     private var seenLinks: [String: Int] = [:]
     /// The line each new guardian is registered on, for the lines that link them too.
     private var registeredOn: [String: Int] = [:]
+    /// The guardians this file registers, for telling a namesake of an earlier row.
+    private var registered: [Guardian] = []
 
     mutating func map(_ row: inout RowReader, state: SchoolState, on: CivilDate) -> MappedRow? {
         let code = row.personCode(Self.code, prefix: "P")
@@ -51,6 +53,11 @@ struct GuardianRegister: RegisterMapper {
         let digits = snils.filter(\.isNumber)
         let identity = digits.isEmpty
             ? [FieldParsing.key(name.full), phone.filter(\.isNumber), email.lowercased()].joined(separator: "|") : digits
+        // Registered already, by the register or an earlier row: what the rules
+        // will compare this row's guardian with, if it is registered as new.
+        let snilsHolder = digits.isEmpty ? nil : state.guardian(withSNILS: snils)
+        let namesake = state.guardian(sameAs: name, phone: phone, email: email)
+            ?? registered.first { $0.isSamePerson(name: name, phone: phone, email: email) }
         var commands: [any Command] = []
         let guardianID: String
         if let code, state.guardians[code] != nil {
@@ -63,6 +70,7 @@ struct GuardianRegister: RegisterMapper {
             }
             guardianID = code ?? newID(state)
             registeredOn[guardianID] = row.line
+            registered.append(Guardian(id: guardianID, name: name, email: email, snils: snils, phone: phone))
             commands.append(RegisterGuardian(name: name, phone: phone, email: email, snils: snils, guardianID: guardianID, on: on))
         }
         known[identity] = guardianID
@@ -74,21 +82,26 @@ struct GuardianRegister: RegisterMapper {
         seenLinks[link] = row.line
         commands.append(LinkGuardian(guardianID: guardianID, studentID: studentID, relation: relation, on: on))
         let firstLine = registeredOn[guardianID]
+        // The rules' refusals told apart by the row's own values, not by the
+        // detail's words. A guardian of the register is only linked; a new one
+        // is registered once, by this row or an earlier one (whose refusal this
+        // row's link then shares).
+        let inRegister = state.guardians[guardianID]
+        let linked = inRegister?.children[studentID] != nil
+        let snilsProblem = snils.isEmpty ? nil : RegisterImporter.russian(snils: snils)
         return MappedRow(line: row.line, commands: commands) { violation in
             switch violation.rule {
-            case .duplicateRecord where violation.detail.contains("SNILS"):
-                let same = state.guardians.values.first { sameSNILS($0.snils, snils) }
-                return (Self.snils, "родитель с этим СНИЛС уже есть в реестре: "
-                    + (same.map { "\($0.id) \($0.name.full); укажите его код в столбце «Код»" } ?? violation.detail))
-            case .duplicateRecord where violation.detail.contains("same name"):
-                let same = violation.detail.split(separator: " ").first.map(String.init) ?? ""
-                return (nil, "\(name.full) уже есть в реестре (\(same), те же ФИО и телефон или e-mail); "
-                    + "укажите его код в столбце «Код», чтобы только связать с учеником")
-            case .duplicateRecord where violation.detail.contains("linked"):
+            case .duplicateRecord where linked:
                 return (Self.student, "\(guardianID) уже связан с учеником \(studentID)")
+            case .duplicateRecord where inRegister == nil && snilsHolder != nil:
+                return (Self.snils, "родитель с этим СНИЛС уже есть в реестре: "
+                    + (snilsHolder.map { "\($0.id) \($0.name.full); укажите его код в столбце «Код»" } ?? ""))
+            case .duplicateRecord where inRegister == nil && namesake != nil:
+                return (nil, "\(name.full) уже есть в реестре (\(namesake?.id ?? ""), те же ФИО и телефон или e-mail); "
+                    + "укажите его код в столбце «Код», чтобы только связать с учеником")
             case .duplicateRecord: return (Self.code, "код \(guardianID) уже занят")
-            case .invalidInput where violation.detail.contains("SNILS"): return (Self.snils, nil)
-            case .unknownRecord where violation.record.hasPrefix("guardian"):
+            case .invalidInput where snilsProblem != nil: return (Self.snils, snilsProblem)
+            case .unknownRecord where inRegister == nil:
                 return (nil, "родитель не записан из-за ошибки в строке \(firstLine.map(String.init) ?? "?")")
             case .unknownRecord: return (Self.student, nil)
             default: return (nil, nil)

@@ -67,38 +67,6 @@ public struct ImportOutcome: Sendable {
     public var ignoredColumns: [String]
 }
 
-extension Rule {
-    /// What the rule says, in Russian, for the reports school staff read.
-    public var russianSummary: String {
-        switch self {
-        case .consentRequired: "логин родителю или ученику выдаётся только после согласия на обработку персональных данных"
-        case .consentWithdrawn: "согласие на обработку персональных данных отозвано или не дано"
-        case .ownClassOnly: "классный руководитель действует только в своём классе"
-        case .notInClassOnDate: "ученик не числился в этом классе или группе в этот день"
-        case .notLessonTeacher: "записи делает учитель урока (или замещающий) либо администрация"
-        case .invalidGradeValue: "оценка — 1–5 или особая отметка (н/а, осв, зач, незач)"
-        case .unknownWorkType: "вида работы нет в справочнике"
-        case .unknownAttendanceCode: "такой отметки посещаемости нет в справочнике"
-        case .outsideTimetable: "урок не по расписанию отмечается как замена"
-        case .periodClosed: "отчётный период закрыт"
-        case .editWindowPassed: "срок исправления учителем истёк; исправляет администрация"
-        case .reasonRequired: "нужна причина исправления"
-        case .unknownRecord: "такой записи нет"
-        case .alreadyEnrolled: "ученик уже зачислен в школу"
-        case .notGraduatingGrade: "выпускаются только ученики 9-х и 11-х классов"
-        case .holiday: "в каникулы и воскресенье уроков нет"
-        case .outsideYear: "дата вне учебного года"
-        case .roleRequired: "нет нужной роли"
-        case .duplicateRecord: "такая запись уже есть"
-        case .invalidInput: "значение заполнено неверно"
-        case .alreadyVoided: "запись аннулирована"
-        case .loginState: "действие не подходит к состоянию логина"
-        case .passwordPolicy: "пароль — от 8 до 64 символов и не из самых распространённых"
-        case .secondFactorRequired: "школа требует от сотрудников в этой роли второй фактор при входе"
-        }
-    }
-}
-
 extension Register {
     public var russianName: String {
         switch self {

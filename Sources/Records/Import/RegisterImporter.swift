@@ -118,15 +118,22 @@ public enum RegisterImporter {
         return keys(after).subtracting(keys(before)).sorted()
     }
 
-    /// A refusal in Russian: the common cases of registers in words, the rest
-    /// as the rule's Russian summary with the rule's own detail.
+    /// A refusal in Russian: the rule's Russian summary with the rule's own
+    /// detail (which is Russian too). The registers word the common cases
+    /// themselves, from the row's values rather than from the detail's words.
     static func russian(_ v: RuleViolation) -> String {
         switch v.rule {
-        case .invalidInput where v.detail.contains("11 digits"): "в СНИЛС должно быть 11 цифр; пишите 123-456-789 01"
-        case .invalidInput where v.detail.contains("check number"): "неверное контрольное число СНИЛС; сверьте с документом"
-        case .invalidInput where v.detail.contains("name is empty"): "не заполнены фамилия или имя"
         case .roleRequired: "нет права записывать реестр (\(v.detail)); загружает координатор или администрация"
         default: "\(v.rule.russianSummary) (\(v.detail))"
+        }
+    }
+
+    /// Why the rules refuse a SNILS, for the column «СНИЛС»; nil when they do not.
+    static func russian(snils: String) -> String? {
+        switch snilsProblem(snils) {
+        case .digitCount?: "в СНИЛС должно быть 11 цифр; пишите 123-456-789 01"
+        case .checkNumber?: "неверное контрольное число СНИЛС; сверьте с документом"
+        case nil: nil
         }
     }
 }

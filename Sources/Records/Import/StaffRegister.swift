@@ -36,14 +36,18 @@ struct StaffRegister: RegisterMapper {
         let roles = parsed.roles.isEmpty && !parsed.classTeacher ? [Role.teacher] : parsed.roles
         let command = HireStaff(name: name, position: position, hiredOn: hiredOn, email: email, snils: snils,
                                 roles: roles, staffID: id)
+        // The rule's refusals told apart by the row's own values, not the detail's words.
+        let snilsProblem = snils.isEmpty ? nil : RegisterImporter.russian(snils: snils)
+        let codeTaken = id.map { state.staff[$0] != nil } ?? false
+        let snilsHolder = (snils.isEmpty ? nil : state.currentStaff(withSNILS: snils)).map { "\($0.id) \($0.name.full)" }
         return MappedRow(line: row.line, commands: [command]) { violation in
             switch violation.rule {
-            case .duplicateRecord where violation.detail.contains("SNILS"):
-                let same = state.staff.values.first { $0.leftOn == nil && sameSNILS($0.snils, snils) }
-                return (Self.snils, "сотрудник с этим СНИЛС уже есть: " + (same.map { "\($0.id) \($0.name.full)" } ?? violation.detail))
+            case .duplicateRecord where !codeTaken && snilsHolder != nil:
+                return (Self.snils, "сотрудник с этим СНИЛС уже есть: \(snilsHolder ?? "")")
             case .duplicateRecord: return (Self.code, "код \(id ?? "") уже занят")
-            case .invalidInput where violation.detail.contains("SNILS"): return (Self.snils, nil)
-            case .invalidInput where violation.detail.contains("roles"): return (Self.roles, nil)
+            case .invalidInput where snilsProblem != nil: return (Self.snils, snilsProblem)
+            // The names are checked on reading, so what else the rules refuse is the roles.
+            case .invalidInput: return (Self.roles, nil)
             default: return (nil, nil)
             }
         }

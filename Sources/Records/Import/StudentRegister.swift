@@ -43,6 +43,9 @@ struct StudentRegister: RegisterMapper {
         guard row.issues.isEmpty, let name, let sex, let bornOn, let classID, let enrolledOn, let order else { return nil }
         let command = EnrollStudent(name: name, sex: sex, bornOn: bornOn, snils: snils, classID: classID, on: enrolledOn,
                                     orderNumber: order, origin: origin.isEmpty ? nil : (origin, ""), studentID: id)
+        // The rule's refusals told apart by the row's own values, not the detail's words.
+        let snilsProblem = RegisterImporter.russian(snils: snils)
+        let age = EnrollStudent.age(bornOn: bornOn, on: enrolledOn)
         return MappedRow(line: row.line, commands: [command]) { violation in
             switch violation.rule {
             case .alreadyEnrolled:
@@ -50,9 +53,9 @@ struct StudentRegister: RegisterMapper {
                 let student = same.flatMap { state.students[$0] }
                 return (Self.snils, "ученик с этим СНИЛС уже зачислен: "
                     + (student.map { "\($0.id) \($0.name.full), класс \($0.currentClassID ?? "?")" } ?? violation.detail))
-            case .invalidInput where violation.detail.contains("SNILS"): return (Self.snils, nil)
-            case .invalidInput where violation.detail.contains("aged"):
-                return (Self.bornOn, "на дату зачисления \(enrolledOn.russian) ученику было бы \(Self.age(bornOn.days(until: enrolledOn) / 365)); проверьте дату рождения")
+            case .invalidInput where snilsProblem != nil: return (Self.snils, snilsProblem)
+            case .invalidInput where !EnrollStudent.plausibleAges.contains(age):
+                return (Self.bornOn, "на дату зачисления \(enrolledOn.russian) ученику было бы \(Self.age(age)); проверьте дату рождения")
             case .outsideYear:
                 return (Self.enrolledOn, "дата зачисления \(enrolledOn.russian) позже конца учебного года класса \(classID)")
             case .unknownRecord: return (Self.schoolClass, nil)

@@ -6,72 +6,72 @@ import EventLog
 extension SchoolState {
     public func requireClass(_ id: String) throws(RuleViolation) -> SchoolClass {
         guard let found = classes[id] else {
-            throw RuleViolation(.unknownRecord, record: "class \(id)", detail: "there is no such class",
-                                remedy: "Use one of: \(sample(classes.keys))")
+            throw RuleViolation(.unknownRecord, record: "класс \(id)", detail: "такого класса нет",
+                                remedy: "Укажите один из классов: \(sample(classes.keys))")
         }
         return found
     }
 
     public func requireStudent(_ id: String) throws(RuleViolation) -> Student {
         guard let found = students[id] else {
-            throw RuleViolation(.unknownRecord, record: "student \(id)", detail: "there is no such student",
-                                remedy: "Check the student id in the register (letopis import students).")
+            throw RuleViolation(.unknownRecord, record: "ученик \(id)", detail: "такого ученика нет",
+                                remedy: "Проверьте код ученика по реестру учеников.")
         }
         return found
     }
 
     public func requireStaff(_ id: String) throws(RuleViolation) -> StaffMember {
         guard let found = staff[id] else {
-            throw RuleViolation(.unknownRecord, record: "staff member \(id)", detail: "there is no such member of staff",
-                                remedy: "Check the staff id in the register (letopis import staff).")
+            throw RuleViolation(.unknownRecord, record: "сотрудник \(id)", detail: "такого сотрудника нет",
+                                remedy: "Проверьте код сотрудника по реестру сотрудников.")
         }
         return found
     }
 
     public func requireGuardian(_ id: String) throws(RuleViolation) -> Guardian {
         guard let found = guardians[id] else {
-            throw RuleViolation(.unknownRecord, record: "guardian \(id)", detail: "there is no such guardian",
-                                remedy: "Check the guardian id in the register (letopis import guardians).")
+            throw RuleViolation(.unknownRecord, record: "родитель \(id)", detail: "такого родителя (законного представителя) нет",
+                                remedy: "Проверьте код по реестру родителей (законных представителей).")
         }
         return found
     }
 
     public func requireLesson(_ id: String) throws(RuleViolation) -> Lesson {
         guard let found = lessons[id] else {
-            throw RuleViolation(.unknownRecord, record: "lesson \(id)", detail: "no such lesson was entered",
-                                remedy: "Enter the lesson first (letopis lesson), or check its class, date and slot.")
+            throw RuleViolation(.unknownRecord, record: "урок \(id)", detail: "такой урок не записан",
+                                remedy: "Сначала запишите урок или проверьте класс, дату и номер урока.")
         }
         guard !found.voided else {
-            throw RuleViolation(.alreadyVoided, record: "lesson \(id)", detail: "the lesson was voided",
-                                remedy: "Enter the lesson again if it did take place.")
+            throw RuleViolation(.alreadyVoided, record: "урок \(id)", detail: "урок аннулирован",
+                                remedy: "Если урок всё же состоялся, запишите его заново.")
         }
         return found
     }
 
     public func requireGrade(_ id: String) throws(RuleViolation) -> Grade {
         guard let found = grades[id] else {
-            throw RuleViolation(.unknownRecord, record: "grade \(id)", detail: "there is no such grade",
-                                remedy: "Use the grade's id as the journal or the change log shows it.")
+            throw RuleViolation(.unknownRecord, record: "оценка \(id)", detail: "такой оценки нет",
+                                remedy: "Укажите код оценки так, как он показан в журнале или в истории изменений.")
         }
         guard !found.voided else {
-            throw RuleViolation(.alreadyVoided, record: "grade \(id)", detail: "the grade was voided",
-                                remedy: "Record a new grade instead.")
+            throw RuleViolation(.alreadyVoided, record: "оценка \(id)", detail: "оценка аннулирована",
+                                remedy: "Выставьте новую оценку.")
         }
         return found
     }
 
     public func requireLogin(_ login: String) throws(RuleViolation) -> LoginAccount {
         guard let found = logins[login] else {
-            throw RuleViolation(.unknownRecord, record: "login \(login)", detail: "no such login was issued",
-                                remedy: "Issue a login first (letopis login issue).")
+            throw RuleViolation(.unknownRecord, record: "логин \(login)", detail: "такой логин не выдавался",
+                                remedy: "Сначала выдайте логин.")
         }
         return found
     }
 
     public func requirePeriod(_ id: String) throws(RuleViolation) -> ReportingPeriod {
         guard let found = periods[id] else {
-            throw RuleViolation(.unknownRecord, record: "period \(id)", detail: "there is no such reporting period",
-                                remedy: "Use one of: \(sample(periods.keys))")
+            throw RuleViolation(.unknownRecord, record: "отчётный период \(id)", detail: "такого отчётного периода нет",
+                                remedy: "Укажите один из периодов: \(sample(periods.keys))")
         }
         return found
     }
@@ -84,8 +84,8 @@ extension SchoolState {
 
     public func requireUnit(_ unit: String) throws(RuleViolation) -> SchoolClass {
         guard let found = classOf(unit: unit) else {
-            throw RuleViolation(.unknownRecord, record: "class or group \(unit)", detail: "there is no such class or group",
-                                remedy: "Use one of: \(sample(Array(classes.keys) + Array(groups.keys)))")
+            throw RuleViolation(.unknownRecord, record: "класс или группа \(unit)", detail: "такого класса или группы нет",
+                                remedy: "Укажите один из классов или одну из групп: \(sample(Array(classes.keys) + Array(groups.keys)))")
         }
         return found
     }
@@ -129,12 +129,12 @@ extension SchoolState {
             .compactMap { timetable[$0] }.filter { $0.applies(on: date) }.sorted { $0.slot < $1.slot }
     }
 
-    /// A few of many ids, sorted, for "use one of" hints.
+    /// A few of many ids, sorted, for «укажите один из…» hints.
     func sample(_ ids: some Collection<String>) -> String {
         let sorted = ids.sorted()
-        if sorted.isEmpty { return "(none yet)" }
+        if sorted.isEmpty { return "(пока нет ни одного)" }
         let shown = sorted.prefix(12).joined(separator: ", ")
-        return sorted.count > 12 ? shown + ", … (\(sorted.count) in all)" : shown
+        return sorted.count > 12 ? shown + ", … (всего \(sorted.count))" : shown
     }
 
     /// The next free id with a prefix and width, e.g. `T0007`.
