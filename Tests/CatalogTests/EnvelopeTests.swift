@@ -22,7 +22,7 @@ import Testing
     @Test func rolesMatchTheEnvelopeNames() {
         #expect(Role.allCases.map(\.rawValue) == [
             "coordinator", "teacher", "class-teacher", "administration",
-            "parent", "student", "district", "system",
+            "parent", "student", "district", "system", "auditor",
         ])
         for role in Role.allCases {
             #expect(Role(role.userRole) == role)

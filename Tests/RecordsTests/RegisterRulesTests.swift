@@ -80,9 +80,9 @@ import Testing
             Submission(LinkGuardian(guardianID: "P0007", studentID: "S0009", relation: .mother, on: d("2024-09-01")), as: F.coordinator),
             Submission(LinkGuardian(guardianID: "P0007", studentID: "S0001", relation: .mother, on: d("2024-09-01")), as: F.coordinator),
         ]
-        let failures = await f.recorder.check(batch)
+        let failures = try f.recorder.check(batch)
         #expect(failures.map(\.index) == [1] && failures.map(\.violation.rule) == [.unknownRecord])
-        #expect(await f.recorder.check(Array(batch[0...0] + batch[2...2])).isEmpty)
+        #expect(try f.recorder.check(Array(batch[0...0] + batch[2...2])).isEmpty)
         #expect(try f.snapshot() == before)
         #expect(await f.recorder.state.guardians["P0007"] == nil)
     }

@@ -40,11 +40,11 @@ import Testing
         try await f.run(IssueLogin(personID: "P0001", channel: .slip, passwordHash: PasswordHasher(rounds: 10).hash("временный"),
                                    on: d("2024-09-05")), as: F.coordinator)
         let login = await f.recorder.state.loginByPerson["P0001"]!
-        _ = try await f.expectRefusal(.loginState, UseLogin(login: login, step: .signIn, on: d("2024-09-06")), as: parent)
+        _ = try await f.expectRefusal(.loginState, UseLogin(login: login, step: .signIn(.none), on: d("2024-09-06")), as: parent)
         _ = try await f.expectRefusal(.roleRequired, UseLogin(login: login, step: .activate, on: d("2024-09-06")),
                                       as: Actor(userID: "P0002", role: .parent))
         try await f.run(UseLogin(login: login, step: .activate, on: d("2024-09-06")), as: parent)
-        try await f.run(UseLogin(login: login, step: .signIn, on: d("2024-09-06")), as: parent)
+        try await f.run(UseLogin(login: login, step: .signIn(.none), on: d("2024-09-06")), as: parent)
         try await f.run(AcknowledgeWeek(studentID: "S0001", weekStart: d("2024-09-02")), as: parent)
         _ = try await f.expectRefusal(.roleRequired, AcknowledgeWeek(studentID: "S0002", weekStart: d("2024-09-02")), as: parent)
         _ = try await f.expectRefusal(.duplicateRecord, IssueLogin(personID: "P0001", channel: .slip,

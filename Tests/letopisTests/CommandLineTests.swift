@@ -25,17 +25,12 @@ import Testing
         return run.out
     }
 
-    @Test func aSchoolFromInitToVerify() throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "missing \(Self.binary)")
-        let store = NSTemporaryDirectory() + "letopis-cli-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: store) }
-
+    /// The example school: a coordinator, the year 2026/27, the standard reference
+    /// books, the example registers, and Monday's first lesson of 5А (math, T0003).
+    func exampleSchool(_ store: String) throws {
         let created = try ok(["init", "--school", "s1", "--name", "МБОУ СОШ № 1", "--coordinator", "Сидорова Ольга Петровна",
                               "--district", "Лунинский район"], store: store)
         #expect(created.contains("Координатор: T0001 Сидорова Ольга Петровна"))
-        let again = try letopis(["init", "--school", "s1", "--name", "x", "--coordinator", "Иванов Иван"], store: store)
-        #expect(again.status == 1 && again.err.contains("already has the school s1"))
-
         let c = ["--as", "T0001"]
         try ok(["year", "define", "--year", "2026", "--from", "01.09.2026", "--to", "31.05.2027",
                 "--holiday", "осенние каникулы:26.10.2026:03.11.2026"] + c, store: store)
@@ -46,6 +41,16 @@ import Testing
         }
         try ok(["timetable", "add", "--class", "5А", "--weekday", "пн", "--slot", "1", "--subject", "math",
                 "--teacher", "Кузнецов Игорь Васильевич", "--from", "01.09.2026"] + c, store: store)
+    }
+
+    @Test func aSchoolFromInitToVerify() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "missing \(Self.binary)")
+        let store = NSTemporaryDirectory() + "letopis-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        try exampleSchool(store)
+        let again = try letopis(["init", "--school", "s1", "--name", "x", "--coordinator", "Иванов Иван"], store: store)
+        #expect(again.status == 1 && again.err.contains("already has the school s1"))
+        let c = ["--as", "T0001"]
 
         // A Monday's lesson by its teacher T0003: topic, roll, a grade; the
         // administration's T0002 corrects the grade (the lesson is past any edit window).
@@ -79,6 +84,25 @@ import Testing
         let slip = try ok(["login", "issue", "--person", "P0002"] + c, store: store)
         #expect(slip.contains("Логин:             belov.sp") && slip.contains("Временный пароль:  "))
 
+        // The parent activates the login with the slip's temporary password, once.
+        let temporary = try #require(slip.split(separator: "\n").first { $0.contains("Временный пароль:") }?
+            .split(separator: " ").last.map(String.init))
+        let weak = try letopis(["login", "activate", "belov.sp", "--password", temporary, "--new-password", "password1"], store: store)
+        #expect(weak.status == 2 && weak.err.contains("правило password-policy"), "\(weak.err)")
+        let wrong = try letopis(["login", "activate", "belov.sp", "--password", "не тот", "--new-password", "синий трактор"],
+                                store: store)
+        #expect(wrong.status == 1 && wrong.err.contains("does not match"), "\(wrong.err)")
+        let activated = try ok(["login", "activate", "belov.sp", "--password", temporary, "--new-password", "синий трактор"],
+                               store: store)
+        #expect(activated.contains("Логин belov.sp активирован"))
+        let twice = try letopis(["login", "activate", "belov.sp", "--password", temporary, "--new-password", "синий трактор 2"],
+                                store: store)
+        #expect(twice.status == 1, "a temporary password is good once")
+        // The log says that, and nothing of the passwords.
+        let exported = try ok(["export"], store: store)
+        #expect(!exported.contains(temporary) && !exported.contains("pbkdf2"))
+        #expect(exported.contains("\"type\":\"LoginActivated\"") && exported.contains("\"type\":\"PasswordChanged\""))
+
         let verified = try ok(["verify"], store: store)
         #expect(verified.contains("school s1: intact"))
 
@@ -89,6 +113,30 @@ import Testing
         #expect(try ok(["report", "rollout", "--format", "json"], store: store) == report)
         let both = try letopis(["rebuild", "--all-schools", "--school", "s1"], store: store)
         #expect(both.status != 0 && both.err.contains("--all-schools and --school exclude each other"), "\(both.err)")
+    }
+
+    /// Several teachers' commands at once, each its own process on the same store:
+    /// every one is decided against the others' records and none is lost.
+    @Test func commandsAtOnceFromSeveralProcessesAreAllRecorded() async throws {
+        let store = NSTemporaryDirectory() + "letopis-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        try exampleSchool(store)
+        let lesson = ["--class", "5А", "--date", "07.09.2026", "--slot", "1"]
+        try ok(["lesson", "--as", "T0003", "--subject", "math", "--topic", "Натуральные числа"] + lesson, store: store)
+        let students = ["S0001", "S0002", "S0003", "S0001", "S0002", "S0003"]
+        let runs = try await withThrowingTaskGroup(of: ProgramRun.self) { group in
+            for (i, student) in students.enumerated() {
+                group.addTask {
+                    try letopis(["grade", "--as", "T0003", "--student", student, "--value", "\(2 + i % 4)",
+                                 "--work-type", "answer"] + lesson, store: store)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for run in runs { #expect(run.status == 0, "\(run.err)") }
+        let journal = try ok(["export"], store: store)
+        #expect(journal.components(separatedBy: "\"type\":\"GradeRecorded\"").count - 1 == students.count)
+        #expect(try ok(["verify"], store: store).contains("intact"))
     }
 
     @Test func everyEntryCommandExplainsItselfWithAnExample() throws {

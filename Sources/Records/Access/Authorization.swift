@@ -59,23 +59,14 @@ extension CommandContext {
     }
 
     /// The classes the acting class teacher is class teacher of.
-    var ownClasses: Set<String> {
-        Set(state.staff[actor.userID]?.roles.filter { $0.role == .classTeacher }.map(\.classID) ?? [])
-    }
+    var ownClasses: Set<String> { state.classesTaught(asClassTeacher: actor.userID) }
 
     /// A class teacher acts only for people of the own class: students in it,
     /// and guardians of students in it. Other roles pass.
     func requireOwnClass(person personID: String, role: Role, record: String) throws(RuleViolation) {
         guard role == .classTeacher else { return }
         let own = ownClasses
-        let classes: Set<String>
-        if let student = state.students[personID] {
-            classes = Set(student.currentClassID.map { [$0] } ?? [])
-        } else if let guardian = state.guardians[personID] {
-            classes = Set(guardian.children.keys.compactMap { state.students[$0]?.currentClassID })
-        } else {
-            classes = []
-        }
+        let classes = state.currentClasses(of: personID)
         guard !own.isDisjoint(with: classes) else {
             let theirs = classes.isEmpty ? "не относится ни к одному классу"
                 : (classes.count == 1 ? "относится к классу " : "относится к классам ") + classes.sorted().joined(separator: ", ")

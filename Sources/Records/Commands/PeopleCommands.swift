@@ -44,7 +44,7 @@ public struct HireStaff: Command {
         }
         guard !roles.contains(where: { [.parent, .student, .district, .system, .classTeacher].contains($0) }) else {
             throw RuleViolation(.invalidInput, record: record, detail: "среди ролей \(roles.map(\.rawValue)) есть роль, которую не назначают сотруднику",
-                                remedy: "Сотрудникам назначают роли координатора, учителя и администрации; классного руководителя назначают для класса.")
+                                remedy: "Сотрудникам назначают роли координатора, учителя, администрации и аудитора; классного руководителя назначают для класса.")
         }
         var hired = StaffHired()
         hired.staffID = id
@@ -114,9 +114,9 @@ public struct ChangeRole: Command {
         let record = "сотрудник \(staffID), роль \(role.rawValue)"
         try c.authorize(registerRoles, for: record)
         let member = try c.state.requireStaff(staffID)
-        guard [.coordinator, .teacher, .administration, .classTeacher].contains(role) else {
+        guard [.coordinator, .teacher, .administration, .classTeacher, .auditor].contains(role) else {
             throw RuleViolation(.invalidInput, record: record, detail: "это не роль сотрудника",
-                                remedy: "Сотрудникам назначают роли координатора, учителя, классного руководителя или администрации.")
+                                remedy: "Сотрудникам назначают роли координатора, учителя, классного руководителя, администрации или аудитора.")
         }
         if role == .classTeacher { _ = try c.state.requireClass(classID) }
         let held = member.roles.contains(RoleGrant(role: role, classID: role == .classTeacher ? classID : ""))

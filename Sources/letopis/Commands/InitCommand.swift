@@ -96,7 +96,7 @@ struct InitCommand: AsyncParsableCommand {
             log.close()
             try? FileManager.default.removeItem(atPath: store.logPath(school: school))
             if let rejected = error as? BatchRejected {
-                throw CommandFailure("refused: \(rejected.failures.map { "\($0.violation)" }.joined(separator: "; "))", exitCode: 2)
+                throw CommandFailure("отказано: \(rejected.failures.map { "\($0.violation)" }.joined(separator: "; "))", exitCode: 2)
             }
             throw CommandFailure("\(error)")
         }

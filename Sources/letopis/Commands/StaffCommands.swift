@@ -26,7 +26,7 @@ struct StaffCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("\"Фамилия Имя Отчество\".", valueName: "name")) var name: String
         @Option(help: "The position, e.g. учитель математики.") var position: String
         @Option(help: ArgumentHelp("The date of hiring (default today).", valueName: "date")) var hired: EntryDate = .today
-        @Option(help: ArgumentHelp("The roles: coordinator, teacher, administration, separated by commas.", valueName: "roles"))
+        @Option(help: ArgumentHelp("The roles: coordinator, teacher, administration, auditor, separated by commas.", valueName: "roles"))
         var roles: String = "teacher"
         @Option(help: "E-mail.") var email: String = ""
         @Option(help: "SNILS.") var snils: String = ""
@@ -48,7 +48,7 @@ struct StaffCommand: AsyncParsableCommand {
 
     struct RoleOptions: ParsableArguments {
         @Argument(help: "The staff member's id (T0003) or full name.") var staff: String
-        @Argument(help: ArgumentHelp("coordinator, teacher, class-teacher or administration.", valueName: "role")) var role: String
+        @Argument(help: ArgumentHelp("coordinator, teacher, class-teacher, administration or auditor (reads every record, writes none).", valueName: "role")) var role: String
         @Option(name: .customLong("class"), help: ArgumentHelp("The class, for class-teacher.", valueName: "class"))
         var schoolClass: String?
         @Option(help: ArgumentHelp("From when (default today).", valueName: "date")) var on: EntryDate = .today
