@@ -17,6 +17,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Debian's liblmdb-dev, seen through a module map; nothing vendored.
@@ -111,10 +119,42 @@ let package = Package(
             name: "SchoolService",
             dependencies: ["EventLog", "Catalog", "Records", "Projections", "Audit"]
         ),
+        // The HTTP door: sign-in with the issued logins, sessions, roles, the JSON API.
+        // Holds no rule of its own: it calls Records' commands and authorization.
+        .target(
+            name: "Server",
+            dependencies: [
+                "SchoolService",
+                "EventLog",
+                "Catalog",
+                "Records",
+                "Projections",
+                "Audit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                // HTTPS served by the server itself (--tls-certificate, --tls-key).
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                // A thread pool of its own for password hashing, apart from the request threads.
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "letopis",
             dependencies: [
                 "SchoolService",
+                "Server",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 "EventLog",
                 "Catalog",
                 "Records",
@@ -144,6 +184,16 @@ let package = Package(
         // Three generated schools of one district: bundles, refused imports, reconciliation.
         .testTarget(name: "DistrictTests", dependencies: ["District", "SchoolYear", "Records", "Audit", "Projections"]),
         // Prints books from a demo store made by the built letopis program; reads them back with poppler-utils.
+        // The server through HummingbirdTesting (the role × route matrix, sign-in, sessions, CSRF,
+        // throttling), and the built letopis serving over real HTTP (a scripted day, a crash).
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "SchoolService", "Records", "SchoolYear", "EventLog", "Catalog", "letopis", "ProgramRunner",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+            ]
+        ),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "Projections", "Audit", "EventLog", "letopis", "ProgramRunner"]),
     ]
 )

@@ -48,10 +48,10 @@ public struct PasswordHasher: Sendable {
 
     /// Whether a stored hash was made with fewer rounds than the standard's, and
     /// should be made again from the password at its owner's next sign-in.
-    public static func needsRehash(_ stored: String) -> Bool {
+    public static func needsRehash(_ stored: String, rounds wanted: Int = standardRounds) -> Bool {
         let parts = stored.split(separator: "$")
         guard parts.count == 4, let rounds = Int(parts[1]) else { return true }
-        return rounds < standardRounds
+        return rounds < wanted
     }
 
     /// A hash of nothing anyone has, at the standard rounds: checking a password

@@ -23,6 +23,7 @@ struct Letopis: AsyncParsableCommand {
             VerifyProofCommand.self,
             KeyCommand.self,
             DemoCommand.self,
+            ServeCommand.self,
             JournalCommand.self,
             DiaryCommand.self,
             ReportCommand.self,

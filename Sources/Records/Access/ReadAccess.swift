@@ -101,6 +101,15 @@ extension SchoolState {
         return viewer.roles.contains(.classTeacher) && classesTaught(asClassTeacher: viewer.personID).contains(classID)
     }
 
+    /// A student's marks in one subject (and the finals): whoever may read the
+    /// student, and the teachers of that subject in the student's class or groups.
+    public func mayRead(marksOf studentID: String, subject subjectID: String, by viewer: Viewer) -> Bool {
+        if mayRead(student: studentID, by: viewer) { return true }
+        guard let student = students[studentID] else { return false }
+        if student.placements.contains(where: { mayRead(journalOf: $0.classID, subject: subjectID, by: viewer) }) { return true }
+        return groups.values.contains { $0.members[studentID] != nil && mayRead(journalOf: $0.id, subject: subjectID, by: viewer) }
+    }
+
     /// The school's reports, registers and anomalies.
     public func mayReadSchool(by viewer: Viewer) -> Bool { viewer.readsWholeSchool }
 
@@ -129,6 +138,25 @@ extension SchoolState {
             }
         }
         return out.values.sorted { ($0.slot, $0.unitID) < ($1.slot, $1.unitID) }
+    }
+}
+
+extension SchoolState {
+    /// A lesson of the timetable not entered yet, from its id `<unit>/<date>/<slot>`.
+    public func plannedLesson(_ id: String) -> Lesson? {
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 3, let slot = Int(parts[parts.count - 1]), let date = CivilDate(iso: parts[parts.count - 2]) else { return nil }
+        let unit = parts[0..<(parts.count - 2)].joined(separator: "/")
+        guard let entry = timetableEntry(unit: unit, on: date, slot: slot), let schoolClass = classOf(unit: unit) else { return nil }
+        return Lesson(id: id, date: date, slot: slot, unitID: unit, classID: schoolClass.id, subjectID: entry.subjectID,
+                      teacherID: entry.teacherID, substitute: false, topic: "")
+    }
+
+    /// «5А», «5А/англ-1».
+    public func unitName(_ unit: String) -> String {
+        if let schoolClass = classes[unit] { return schoolClass.name }
+        if let group = groups[unit] { return "\(classes[group.classID]?.name ?? group.classID)/\(group.name)" }
+        return unit
     }
 }
 

@@ -24,6 +24,7 @@ extension SchoolState {
         case .reportingPeriodsDefined(let e): applyPeriods(e)
         case .bellScheduleDefined(let e):
             bellSchedules[e.name] = Dictionary(e.bells.map { (Int($0.slot), $0) }, uniquingKeysWith: { $1 })
+            currentBellSchedule = e.name
         case .subjectDefined(let e): subjects[e.subjectID] = e
         case .workTypeDefined(let e): workTypes[e.workTypeID] = e
         case .attendanceCodeDefined(let e): attendanceCodes[e.code] = e
@@ -98,7 +99,7 @@ extension SchoolState {
 
         case .lessonHeld(let e): applyLesson(e)
         case .lessonTopicRecorded(let e): lessons[e.lessonID]?.topic = e.topic
-        case .homeworkAssigned: break
+        case .homeworkAssigned(let e): lessons[e.lessonID]?.homeworkAssigned = true
         case .attendanceTaken(let e):
             lessons[e.lessonID]?.attendanceTaken = true
             for mark in e.marks { lessons[e.lessonID]?.absences[mark.studentID] = mark.code }

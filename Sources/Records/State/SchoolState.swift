@@ -8,6 +8,8 @@ public struct SchoolState: Sendable {
     public var years: [Int: AcademicYear] = [:]
     public var periods: [String: ReportingPeriod] = [:]
     public var bellSchedules: [String: [Int: BellScheduleDefined.Bell]] = [:]
+    /// The bell schedule defined last: the one in use.
+    public var currentBellSchedule: String?
     public var subjects: [String: SubjectDefined] = [:]
     public var workTypes: [String: WorkTypeDefined] = [:]
     public var attendanceCodes: [String: AttendanceCodeDefined] = [:]
@@ -210,6 +212,11 @@ public enum ConsentStatus: Sendable, Hashable {
 public struct GuardianStudent: Sendable, Hashable {
     public var guardianID: String
     public var studentID: String
+
+    public init(guardianID: String, studentID: String) {
+        self.guardianID = guardianID
+        self.studentID = studentID
+    }
 }
 
 public struct LoginAccount: Sendable, Hashable {
@@ -234,6 +241,7 @@ public struct Lesson: Sendable, Hashable {
     public var substitute: Bool
     public var topic: String
     public var attendanceTaken = false
+    public var homeworkAssigned = false
     public var absences: [String: String] = [:]
     public var voided = false
 }

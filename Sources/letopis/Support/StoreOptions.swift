@@ -56,7 +56,7 @@ func asCommandFailure<R>(_ body: () throws -> R) throws -> R {
 /// swift-log may be bootstrapped once per process; the first command's level wins.
 private let loggingBootstrapped = Mutex(false)
 
-func bootstrapLogging(verbose: Bool) {
+func bootstrapLogging(verbose: Bool, level: Logger.Level = .warning) {
     let first = loggingBootstrapped.withLock { done in
         defer { done = true }
         return !done
@@ -64,7 +64,7 @@ func bootstrapLogging(verbose: Bool) {
     guard first else { return }
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = verbose ? .debug : .warning
+        handler.logLevel = verbose ? .debug : level
         return handler
     }
 }

@@ -1,0 +1,57 @@
+import EventLog
+import Records
+import Foundation
+
+/// How `letopis serve` runs: where, which store, and the security settings a
+/// school's administrator may change.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (printed at start).
+    public var port = 8080
+    public var storePath = "letopis-store"
+    /// Sessions end after this long without a request…
+    public var idleTimeout: Duration = .seconds(30 * 60)
+    /// …and this long after sign-in, whatever happens.
+    public var absoluteTimeout: Duration = .seconds(12 * 3600)
+    /// Served over TLS, directly or by a proxy in front: cookies are `Secure` and
+    /// `__Host-` prefixed, and responses carry HSTS.
+    public var secure = false
+    /// PEM files to serve HTTPS with, directly (no proxy in front).
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// A proxy in front sets `X-Forwarded-For`: the client's address is its first
+    /// entry (only trust it when a proxy really is in front).
+    public var behindProxy = false
+    /// Origins, besides the one the request's Host names, that may send state changes.
+    public var allowedOrigins: Set<String> = []
+    /// A bearer token that may read `/metrics` (a Prometheus scraper), besides
+    /// signed-in administration and coordinators.
+    public var metricsToken: String?
+    /// Serve as if today were this date (the time of day stays real): for a
+    /// demonstration or a trial on a school year that is not the current one.
+    public var today: CivilDate?
+    /// Threads that hash passwords (PBKDF2, about 0.3 s each), apart from the ones
+    /// that answer requests; and how many sign-ins may wait for one.
+    public var hashingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+    public var hashingQueue = 64
+    /// PBKDF2 rounds of the passwords the server hashes (OWASP's 600,000 unless a
+    /// test wants quicker ones); a stored hash with fewer is made again at sign-in.
+    public var passwordRounds = PasswordHasher.standardRounds
+    /// The throttle of sign-in attempts (docs/api.md, "Sign-in").
+    public var throttle = ThrottlePolicy()
+
+    public init() {}
+
+    /// The clock the server records with: real time, moved back or forward by
+    /// whole days when `today` is set.
+    public var clock: @Sendable () -> Timestamp {
+        guard let today else { return { Timestamp.now() } }
+        let shift = Int64(today.daysSinceEpoch - ServerClock.moscowDay(of: Timestamp.now()).daysSinceEpoch) * 86_400 * 1_000_000
+        return { Timestamp(microseconds: Timestamp.now().microseconds + shift) }
+    }
+}
+
+/// Dates as a Russian school sees them: the day in Moscow time.
+public enum ServerClock {
+    public static func moscowDay(of time: Timestamp) -> CivilDate { time.adding(seconds: 3 * 3600).civilDate }
+}

@@ -1,0 +1,114 @@
+import Catalog
+import EventLog
+import Foundation
+import Hummingbird
+import Projections
+import Records
+
+/// What parents and students read every evening: the diary week, its
+/// acknowledgement, and the period's averages and finals. A parent reaches only
+/// the children linked to them with consent in force; a student only themself;
+/// anyone else's child is answered exactly as a child that does not exist.
+struct DiaryController {
+    let configuration: ServerConfiguration
+
+    func addRoutes(to group: RouterGroup<SignedInContext>) {
+        group
+            .get("/children", use: children)
+            .get("/students/{student}/diary", use: diary)
+            .post("/students/{student}/diary/acknowledgement", use: acknowledge)
+            .get("/students/{student}/finals", use: finals)
+    }
+
+    func children(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        return try json(["children": describe(person.personID, in: person.school, on: today).children ?? []])
+    }
+
+    func diary(_ request: Request, context: SignedInContext) async throws -> Response {
+        let studentID = try visibleStudent(context)
+        let week = try query(request, "week").map { try parseDate($0, field: "week") } ?? today
+        let view = try await context.person.school.read { try DiaryWeek.query($0, student: studentID, week: week.daysSinceEpoch) }
+        return rawJSON(try view.rendered(as: .json))
+    }
+
+    struct AcknowledgementRequest: Decodable {
+        /// Any day of the week.
+        var week: String
+    }
+
+    func acknowledge(_ request: Request, context: SignedInContext) async throws -> Response {
+        let studentID = try visibleStudent(context)
+        let body = try await request.decode(as: AcknowledgementRequest.self, context: context)
+        let day = try parseDate(body.week, field: "week")
+        let monday = day.adding(days: -(day.weekday - 1))
+        let person = context.person
+        let actor = person.school.recorder.withState { $0.actor(person.personID, preferring: [.parent]) }
+        let result = try await person.school.record([AcknowledgeWeek(studentID: studentID, weekStart: monday)], as: actor)
+        return try json(Recorded(sequences: result.sequences), status: .created)
+    }
+
+    struct FinalsAnswer: Encodable {
+        struct Line: Encodable {
+            var subject: String
+            var subjectName: String
+            var unit: String
+            var average: Double?
+            var weightedAverage: Double?
+            var final: String?
+            var marks: Int
+        }
+        var student: String
+        var name: String
+        var period: ClassJournal.Period
+        var subjects: [Line]
+    }
+
+    /// Each subject's average, weighted average and final of one period (the
+    /// current one by default), from the class journals the student is in.
+    func finals(_ request: Request, context: SignedInContext) async throws -> Response {
+        let studentID = try visibleStudent(context)
+        let person = context.person
+        let periodParameter = try query(request, "period")
+        let day = today
+        let (units, name): ([(unit: String, subject: String, group: Bool)], String) = person.school.recorder.withState { state in
+            guard let student = state.students[studentID] else { return ([], studentID) }
+            let classID = student.classID(on: day) ?? student.placements.last?.classID
+            var units: Set<String> = Set(classID.map { [$0] } ?? [])
+            for group in state.groups.values where group.members[studentID] != nil { units.insert(group.id) }
+            let pairs = Set(state.timetable.values.filter { units.contains($0.unitID) }.map { "\($0.unitID)|\($0.subjectID)" })
+            return (pairs.sorted().map { pair in
+                let parts = pair.split(separator: "|").map(String.init)
+                return (parts[0], parts[1], state.groups[parts[0]] != nil)
+            }, student.name.full)
+        }
+        let answer = try await person.school.read { source -> FinalsAnswer? in
+            var lines: [FinalsAnswer.Line] = []
+            var period: ClassJournal.Period?
+            for (unit, subject, isGroup) in units {
+                let journal = try ClassJournal.query(source, class: isGroup ? nil : unit, group: isGroup ? unit : nil, subject: subject,
+                                                     period: periodParameter, today: day.daysSinceEpoch)
+                period = period ?? journal.period
+                guard let row = journal.students.first(where: { $0.id == studentID }) else { continue }
+                lines.append(.init(subject: subject, subjectName: journal.subject.name, unit: unit, average: row.average,
+                                   weightedAverage: row.weightedAverage, final: row.final,
+                                   marks: row.cells.reduce(0) { $0 + $1.marks.count }))
+            }
+            return period.map { FinalsAnswer(student: studentID, name: name, period: $0, subjects: lines.sorted { $0.subjectName < $1.subjectName }) }
+        }
+        guard let answer else { throw APIError.notFound }
+        return try json(answer)
+    }
+
+    /// The student of the route, if the person may read them; else 404.
+    private func visibleStudent(_ context: SignedInContext) throws -> String {
+        let studentID = try context.parameters.require("student")
+        let person = context.person
+        guard person.school.recorder.withState({ $0.mayRead(student: studentID, by: person.viewer) }) else {
+            throw APIError.hidden("\(person.personID) may not see the student \(studentID)")
+        }
+        return studentID
+    }
+
+    private var today: CivilDate { ServerClock.moscowDay(of: configuration.clock()) }
+}

@@ -1,0 +1,439 @@
+import Catalog
+import EventLog
+import Foundation
+import Hummingbird
+import Projections
+import Records
+
+/// What a teacher does every day: the day's lessons from the timetable, one
+/// lesson with its roll, topic, homework and marks, the entries themselves,
+/// and the class journal. Every entry is one of Records' commands, decided by
+/// the rules; the server only finds the lesson and the role to act in.
+struct JournalController {
+    let configuration: ServerConfiguration
+
+    func addRoutes(to group: RouterGroup<SignedInContext>) {
+        group
+            .get("/day", use: day)
+            .get("/lesson", use: lesson)
+            .get("/journal", use: journal)
+            .post("/lessons", use: holdLesson)
+            .post("/lesson/topic", use: topic)
+            .post("/lesson/homework", use: homework)
+            .post("/lesson/attendance", use: attendance)
+            .post("/lesson/attendance/correction", use: correctAttendance)
+            .post("/lesson/void", use: voidLesson)
+            .post("/grades", use: grade)
+            .post("/grades/{grade}/correction", use: correctGrade)
+            .post("/grades/{grade}/void", use: voidGrade)
+            .post("/finals", use: final)
+    }
+
+    // MARK: The day
+
+    struct DayAnswer: Encodable {
+        struct Line: Encodable {
+            var lesson: String
+            var unit: String
+            var unitName: String
+            var subject: String
+            var subjectName: String
+            var slot: Int
+            var startsAt: String?
+            var endsAt: String?
+            var planned: Bool
+            var held: Bool
+            var substitute: Bool
+            var topic: String
+            /// What is still to enter: `topic`, `attendance`, `homework`.
+            var missing: [String]
+            /// The topic and the roll are due on the lesson's day; homework by `homeworkDue`.
+            var topicAndRollDue: String
+            var homeworkDue: String?
+        }
+        var date: String
+        var teacher: String
+        var lessons: [Line]
+        /// The academic year the date is in, and whether it has ended.
+        var year: String?
+    }
+
+    func day(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let date = try query(request, "date").map { try parseDate($0, field: "date") } ?? today
+        let answer: DayAnswer = person.school.recorder.withState { state in
+            let lines = state.day(of: person.personID, on: date).map { entry -> DayAnswer.Line in
+                let deadlines = state.deadlines(unit: entry.unitID, on: date)
+                let bell = state.currentBellSchedule.flatMap { state.bellSchedules[$0]?[entry.slot] }
+                var missing: [String] = []
+                if entry.lesson?.topic.isEmpty ?? true { missing.append("topic") }
+                if !(entry.lesson?.attendanceTaken ?? false) { missing.append("attendance") }
+                if !(entry.lesson?.homeworkAssigned ?? false) { missing.append("homework") }
+                return DayAnswer.Line(
+                    lesson: entry.lessonID, unit: entry.unitID, unitName: state.unitName(entry.unitID), subject: entry.subjectID,
+                    subjectName: state.subjects[entry.subjectID]?.name ?? entry.subjectID, slot: entry.slot,
+                    startsAt: bell?.startsAt, endsAt: bell?.endsAt, planned: entry.planned, held: entry.lesson != nil,
+                    substitute: entry.lesson?.substitute ?? false, topic: entry.lesson?.topic ?? "", missing: missing,
+                    topicAndRollDue: deadlines.topicAndRoll.iso, homeworkDue: deadlines.homework?.iso)
+            }
+            let year = state.year(containing: date).map { "\($0.year)/\($0.year + 1)" }
+            return DayAnswer(date: date.iso, teacher: person.personID, lessons: lines, year: year)
+        }
+        return try json(answer)
+    }
+
+    // MARK: One lesson
+
+    struct LessonAnswer: Encodable {
+        struct Student: Encodable {
+            var id: String
+            var name: String
+            /// The attendance code, when absent or late.
+            var attendance: String?
+            var marks: [ClassJournal.Mark]
+        }
+        struct Choice: Encodable {
+            var id: String
+            var name: String
+            var weight: Int?
+        }
+        var lesson: String
+        var unit: String
+        var unitName: String
+        var subject: String
+        var subjectName: String
+        var date: String
+        var slot: Int
+        var teacher: String
+        var held: Bool
+        var substitute: Bool
+        var topic: String
+        var homework: String
+        var homeworkDue: String
+        var attendanceTaken: Bool
+        var students: [Student]
+        var workTypes: [Choice]
+        var attendanceCodes: [Choice]
+        /// Why entries cannot be made (a closed period), or corrections (the edit window).
+        var readOnly: String?
+        var correctionsReadOnly: String?
+        var topicAndRollDue: String
+        var homeworkDue_: String?
+
+        enum CodingKeys: String, CodingKey {
+            case lesson, unit, unitName, subject, subjectName, date, slot, teacher, held, substitute, topic, homework, homeworkDue,
+                 attendanceTaken, students, workTypes, attendanceCodes, readOnly, correctionsReadOnly, topicAndRollDue
+            case homeworkDue_ = "homeworkDeadline"
+        }
+    }
+
+    func lesson(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let id = try required(request, "id")
+        let planned = try visibleLesson(id, person: person)
+        let state = person.school.recorder.state
+        let held = state.lessons[id].flatMap { $0.voided ? nil : $0 }
+        var marks: [String: [ClassJournal.Mark]] = [:]
+        var homework = ("", "")
+        if let held, let period = state.period(on: held.date, grade: state.classOf(unit: held.unitID)?.grade ?? 0) {
+            let isGroup = state.groups[held.unitID] != nil
+            let journal = try await person.school.read {
+                try ClassJournal.query($0, class: isGroup ? nil : held.unitID, group: isGroup ? held.unitID : nil,
+                                       subject: held.subjectID, period: period.id, today: today.daysSinceEpoch)
+            }
+            if let column = journal.lessons.firstIndex(where: { $0.id == id }) {
+                homework = (journal.lessons[column].homework, journal.lessons[column].homeworkDue)
+                for student in journal.students { marks[student.id] = student.cells[column].marks }
+            }
+        }
+        let role = actingRole(for: planned.teacherID, person: person, state: state)
+        let deadlines = state.deadlines(unit: planned.unitID, on: planned.date)
+        let answer = LessonAnswer(
+            lesson: id, unit: planned.unitID, unitName: state.unitName(planned.unitID), subject: planned.subjectID,
+            subjectName: state.subjects[planned.subjectID]?.name ?? planned.subjectID, date: planned.date.iso, slot: planned.slot,
+            teacher: held?.teacherID ?? planned.teacherID, held: held != nil, substitute: held?.substitute ?? false,
+            topic: held?.topic ?? "", homework: homework.0, homeworkDue: homework.1, attendanceTaken: held?.attendanceTaken ?? false,
+            students: state.members(of: planned.unitID, on: planned.date).map { id in
+                LessonAnswer.Student(id: id, name: state.students[id]?.name.full ?? id, attendance: held?.absences[id],
+                                     marks: marks[id] ?? [])
+            },
+            workTypes: state.workTypes.values.sorted { $0.workTypeID < $1.workTypeID }
+                .map { .init(id: $0.workTypeID, name: $0.name, weight: Int($0.weight)) },
+            attendanceCodes: state.attendanceCodes.values.sorted { $0.code < $1.code }.map { .init(id: $0.code, name: $0.name) },
+            readOnly: state.readOnlyReason(lesson: planned.date, unit: planned.unitID, correcting: false, role: role, today: today)?.description,
+            correctionsReadOnly: state.readOnlyReason(lesson: planned.date, unit: planned.unitID, correcting: true, role: role,
+                                                      today: today)?.description,
+            topicAndRollDue: deadlines.topicAndRoll.iso, homeworkDue_: deadlines.homework?.iso)
+        return try json(answer)
+    }
+
+    // MARK: The journal
+
+    func journal(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let unit = try required(request, "unit")
+        let subject = try query(request, "subject")
+        let period = try query(request, "period")
+        let isGroup = person.school.recorder.withState { $0.groups[unit] != nil }
+        let subjectID = subject ?? (isGroup ? person.school.recorder.withState { $0.groups[unit]?.subjectID } : nil)
+        guard let subjectID else { throw APIError.invalid("Укажите предмет: subject=<код предмета>.") }
+        let visible = person.school.recorder.withState { $0.mayRead(journalOf: unit, subject: subjectID, by: person.viewer) }
+        guard visible else { throw APIError.hidden("\(person.personID) may not read the journal of \(unit) in \(subjectID)") }
+        let journal = try await person.school.read {
+            try ClassJournal.query($0, class: isGroup ? nil : unit, group: isGroup ? unit : nil, subject: subjectID, period: period,
+                                   today: today.daysSinceEpoch)
+        }
+        return rawJSON(try journal.rendered(as: .json))
+    }
+
+    // MARK: Entries
+
+    struct HoldRequest: Decodable {
+        var unit: String
+        var date: String
+        var slot: Int
+        var subject: String
+        var topic: String
+        /// A lesson in place of another teacher's (or outside the timetable).
+        var substitute: Bool?
+        var replacedTeacher: String?
+    }
+
+    func holdLesson(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: HoldRequest.self, context: context)
+        let person = context.person
+        let date = try parseDate(body.date, field: "date")
+        let command = HoldLesson(unitID: body.unit, date: date, slot: body.slot, subjectID: body.subject, teacherID: person.personID,
+                                 substitute: body.substitute ?? false, replacedTeacherID: body.replacedTeacher ?? "", topic: body.topic)
+        let actor = person.school.recorder.withState { actingActor(for: person.personID, person: person, state: $0) }
+        return try await record([command], as: actor, person: person, id: command.lessonID)
+    }
+
+    struct TopicRequest: Decodable {
+        var lesson: String
+        var topic: String
+        /// Needed to change a topic already entered.
+        var reason: String?
+    }
+
+    /// The topic of a lesson; for a lesson of the timetable not entered yet, the
+    /// lesson itself with its topic.
+    func topic(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: TopicRequest.self, context: context)
+        let person = context.person
+        let planned = try visibleLesson(body.lesson, person: person)
+        let state = person.school.recorder.state
+        let actor = actingActor(for: planned.teacherID, person: person, state: state)
+        if let held = state.lessons[body.lesson], !held.voided {
+            return try await record([RecordTopic(lessonID: held.id, topic: body.topic, reason: body.reason ?? "")], as: actor, person: person)
+        }
+        let command = HoldLesson(unitID: planned.unitID, date: planned.date, slot: planned.slot, subjectID: planned.subjectID,
+                                 teacherID: planned.teacherID, topic: body.topic)
+        return try await record([command], as: actor, person: person, id: command.lessonID)
+    }
+
+    struct HomeworkRequest: Decodable {
+        var lesson: String
+        var text: String
+        var dueOn: String?
+    }
+
+    func homework(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: HomeworkRequest.self, context: context)
+        let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
+        let due = try body.dueOn.flatMap { $0.isEmpty ? nil : $0 }.map { try parseDate($0, field: "dueOn") }
+        return try await record([AssignHomework(lessonID: lesson.id, text: body.text, dueOn: due)], as: actor, person: context.person)
+    }
+
+    struct AttendanceRequest: Decodable {
+        var lesson: String
+        /// Student id → code (Н, Б, УП, ОП); everyone else was present.
+        var absences: [String: String]
+    }
+
+    func attendance(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: AttendanceRequest.self, context: context)
+        let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
+        return try await record([TakeAttendance(lessonID: lesson.id, marks: body.absences)], as: actor, person: context.person)
+    }
+
+    struct AttendanceCorrectionRequest: Decodable {
+        var lesson: String
+        var student: String
+        /// Empty: present.
+        var code: String
+        var reason: String
+    }
+
+    func correctAttendance(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: AttendanceCorrectionRequest.self, context: context)
+        let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
+        return try await record([CorrectAttendance(lessonID: lesson.id, studentID: body.student, code: body.code, reason: body.reason)],
+                                as: actor, person: context.person)
+    }
+
+    struct VoidLessonRequest: Decodable {
+        var lesson: String
+        var reason: String
+    }
+
+    func voidLesson(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: VoidLessonRequest.self, context: context)
+        let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
+        return try await record([VoidLesson(lessonID: lesson.id, reason: body.reason)], as: actor, person: context.person)
+    }
+
+    struct GradeRequest: Decodable {
+        var lesson: String
+        var student: String
+        var value: String
+        var workType: String
+        var comment: String?
+    }
+
+    /// One grade, or several at once (a whole column): all or none.
+    func grade(_ request: Request, context: SignedInContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let decoder = JSONDecoder()
+        let grades: [GradeRequest]
+        if let many = try? decoder.decode([GradeRequest].self, from: buffer) {
+            grades = many
+        } else {
+            grades = [try decoder.decode(GradeRequest.self, from: buffer)]
+        }
+        guard let first = grades.first else { throw APIError.invalid("Нет ни одной оценки.") }
+        let person = context.person
+        var actor: Actor?
+        for lessonID in Set(grades.map(\.lesson)) {
+            let (_, lessonActor) = try heldLesson(lessonID, person: person)
+            actor = actor ?? lessonActor
+        }
+        let commands = grades.map { RecordGrade(lessonID: $0.lesson, studentID: $0.student, value: $0.value, workTypeID: $0.workType,
+                                                comment: $0.comment ?? "") }
+        _ = first
+        return try await record(commands, as: actor!, person: person, idOfFirstEvent: true)
+    }
+
+    struct CorrectionRequest: Decodable {
+        var value: String?
+        var workType: String?
+        var reason: String
+    }
+
+    func correctGrade(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: CorrectionRequest.self, context: context)
+        let (gradeID, actor) = try visibleGrade(context)
+        guard body.value != nil || body.workType != nil else { throw APIError.invalid("Укажите новую оценку (value) или вид работы (workType).") }
+        let current = context.person.school.recorder.withState { $0.grades[gradeID]?.value } ?? ""
+        return try await record([CorrectGrade(gradeID: gradeID, value: body.value ?? current, workTypeID: body.workType,
+                                              reason: body.reason)], as: actor, person: context.person)
+    }
+
+    struct ReasonRequest: Decodable {
+        var reason: String
+    }
+
+    func voidGrade(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: ReasonRequest.self, context: context)
+        let (gradeID, actor) = try visibleGrade(context)
+        return try await record([CorrectGrade(gradeID: gradeID, value: nil, reason: body.reason)], as: actor, person: context.person)
+    }
+
+    struct FinalRequest: Decodable {
+        var student: String
+        var subject: String
+        var period: String
+        var value: String
+        var reason: String?
+    }
+
+    func final(_ request: Request, context: SignedInContext) async throws -> Response {
+        let body = try await request.decode(as: FinalRequest.self, context: context)
+        let person = context.person
+        let state = person.school.recorder.state
+        guard state.mayRead(marksOf: body.student, subject: body.subject, by: person.viewer) else {
+            throw APIError.hidden("\(person.personID) may not see \(body.student)'s marks in \(body.subject)")
+        }
+        let actor = state.actor(person.personID, preferring: [.teacher, .classTeacher, .administration])
+        return try await record([SetFinalGrade(studentID: body.student, subjectID: body.subject, periodID: body.period,
+                                               value: body.value, reason: body.reason ?? "")], as: actor, person: person)
+    }
+
+    // MARK: Finding the lesson and the role
+
+    /// A lesson the person may see — held, or planned by the timetable — or 404.
+    private func visibleLesson(_ id: String, person: Person) throws -> Lesson {
+        let found: Lesson? = person.school.recorder.withState { state in
+            let lesson = state.lessons[id].flatMap { $0.voided ? nil : $0 } ?? state.plannedLesson(id)
+            guard let lesson, state.mayRead(lesson: lesson, by: person.viewer) else { return nil }
+            return lesson
+        }
+        guard let found else { throw APIError.hidden("\(person.personID) may not see the lesson \(id)") }
+        return found
+    }
+
+    /// A held lesson the person may see, and the actor its entries are made as.
+    private func heldLesson(_ id: String, person: Person) throws -> (Lesson, Actor) {
+        let lesson = try visibleLesson(id, person: person)
+        let state = person.school.recorder.state
+        guard let held = state.lessons[id], !held.voided else {
+            throw APIError(RuleViolation(.unknownRecord, record: "урок \(id)", detail: "урок ещё не записан",
+                                         remedy: "Сначала запишите тему урока: так урок появится в журнале."))
+        }
+        return (held, actingActor(for: lesson.teacherID, person: person, state: state))
+    }
+
+    private func visibleGrade(_ context: SignedInContext) throws -> (String, Actor) {
+        let gradeID = try context.parameters.require("grade")
+        let person = context.person
+        let state = person.school.recorder.state
+        guard let grade = state.grades[gradeID], let lesson = state.lessons[grade.lessonID],
+              state.mayRead(lesson: lesson, by: person.viewer) else {
+            throw APIError.hidden("\(person.personID) may not see the grade \(gradeID)")
+        }
+        return (gradeID, actingActor(for: lesson.teacherID, person: person, state: state))
+    }
+
+    /// The role a person enters a lesson's records in: as its teacher when it
+    /// is theirs, else as the administration when they hold it; otherwise the
+    /// rules say why not.
+    private func actingRole(for teacherID: String, person: Person, state: SchoolState) -> Role {
+        Role(rawValue: actingActor(for: teacherID, person: person, state: state).role) ?? .teacher
+    }
+
+    private func actingActor(for teacherID: String, person: Person, state: SchoolState) -> Actor {
+        let own: [Role] = teacherID == person.personID ? [.teacher, .classTeacher, .administration] : [.administration, .teacher, .classTeacher]
+        return state.actor(person.personID, preferring: own)
+    }
+
+    private var today: CivilDate { ServerClock.moscowDay(of: configuration.clock()) }
+
+    private func record(_ commands: [any Command], as actor: Actor, person: Person, id: String? = nil,
+                        idOfFirstEvent: Bool = false) async throws -> Response {
+        let result = try await person.school.record(commands, as: actor)
+        var made = id
+        if idOfFirstEvent, let first = result.sequences.first, let event = try person.school.log.event(at: first),
+           case .gradeRecorded(let grade) = try event.decoded() {
+            made = grade.gradeID
+        }
+        return try json(Recorded(sequences: result.sequences, id: made), status: .created)
+    }
+}
+
+/// A query parameter, or nil.
+func query(_ request: Request, _ name: String) throws -> String? {
+    guard let value = request.uri.queryParameters.get(name), !value.isEmpty else { return nil }
+    return value
+}
+
+func required(_ request: Request, _ name: String) throws -> String {
+    guard let value = try query(request, name) else { throw APIError.invalid("Не хватает параметра «\(name)».") }
+    return value
+}
+
+func parseDate(_ text: String, field: String) throws -> CivilDate {
+    if let date = CivilDate(iso: text) { return date }
+    let parts = text.split(separator: ".").compactMap { Int($0) }
+    if parts.count == 3, let date = CivilDate(year: parts[2], month: parts[1], day: parts[0]) { return date }
+    throw APIError.invalid("«\(field)»: «\(text)» — не дата; пишите ГГГГ-ММ-ДД, например 2024-09-02.")
+}

@@ -1,0 +1,436 @@
+import Catalog
+import Crypto
+import EventLog
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import HummingbirdOTP
+import Records
+import SchoolService
+
+/// Signing in with the logins the school issues: the slip's temporary password
+/// and the forced change at the first sign-in (which records the activation),
+/// a second factor for staff, signing out, and a person's own sessions.
+///
+/// A wrong password and an unknown login get the same status, body and about
+/// the same time (the check runs against a decoy hash); both count against the
+/// throttle by what was typed.
+struct SignInController {
+    let campus: Campus
+    let sessions: SessionStore
+    let throttle: SignInThrottle
+    let passwords: PasswordWork
+    let telemetry: Telemetry
+    let configuration: ServerConfiguration
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/api/v1/sign-in", use: signIn)
+        router.group("/api/v1", context: SigningInContext.self)
+            .post("/sign-in/second-factor", use: secondFactor)
+            .post("/password", use: changePassword)
+            .post("/sign-out", use: signOut)
+            .get("/me", use: me)
+            .post("/second-factor/enrolment", use: startEnrolment)
+            .post("/second-factor/enrolment/confirmation", use: confirmEnrolment)
+        router.group("/api/v1", context: SignedInContext.self)
+            .get("/sessions", use: listSessions)
+            .delete("/sessions/{handle}", use: endSession)
+            .post("/second-factor/removal", use: removeOwnSecondFactor)
+    }
+
+    // MARK: Signing in
+
+    struct SignInRequest: Decodable {
+        var school: String?
+        var login: String
+        var password: String
+    }
+
+    func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decode(as: SignInRequest.self, context: context)
+        let login = body.login.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
+        let throttleKey = "\(body.school ?? "")/\(login)"
+        let wait = await throttle.wait(login: throttleKey, address: address)
+        if wait > .zero {
+            telemetry.throttled.increment()
+            throw APIError.throttled(wait)
+        }
+        guard let school = campus.school(body.school), let credentials = school.school.credentials,
+              !login.isEmpty, login.utf8.count <= 100, !body.password.isEmpty, body.password.utf8.count <= 1024 else {
+            // Still as slow as a real check: the answer's time says nothing either.
+            let decoy = passwords.decoy
+            _ = try await passwords.run { PasswordHasher.verify(body.password, against: decoy) }
+            return try await failed(login: throttleKey, address: address, context: context)
+        }
+        let now = configuration.clock()
+        let password = body.password
+        let decoy = passwords.decoy
+        let check = try await passwords.run { try credentials.check(login: login, password: password, in: school.log, at: now, decoy: decoy) }
+        let stored: CredentialTable.Password
+        switch check {
+        case .wrong:
+            return try await failed(login: throttleKey, address: address, context: context)
+        case .expired:
+            await throttle.succeeded(login: throttleKey, address: address)
+            throw APIError(.forbidden, rule: "temporary-password-expired",
+                           "Срок временного пароля истёк. Попросите классного руководителя или координатора выдать новый.")
+        case .matches(let found):
+            stored = found
+        }
+        await throttle.succeeded(login: throttleKey, address: address)
+        try school.freshen()
+        guard let account = school.recorder.withState({ $0.logins[login] }) else {
+            return try await failed(login: throttleKey, address: address, context: context)
+        }
+        let owner = Actor(userID: account.personID, role: account.role)
+        let today = now.civilDate
+        // The rules say whether the login may be used now (blocked, consent withdrawn).
+        let trial = UseLogin(login: login, step: account.activated ? .signIn(.totp) : .activate, on: today)
+        if let refusal = try school.recorder.check([Submission(trial, as: owner)]).first {
+            throw APIError(refusal.violation)
+        }
+        let stage: SignedInSession.Stage
+        if stored.temporary {
+            stage = .changePassword
+        } else if account.secondFactor {
+            stage = .secondFactor
+        } else if school.recorder.withState({ $0.requiresSecondFactor(account) }) {
+            stage = .enrolSecondFactor
+        } else {
+            _ = try await school.record([UseLogin(login: login, step: .signIn(.none), on: today)], as: owner)
+            telemetry.signIns.increment()
+            stage = .signedIn
+        }
+        if !stored.temporary && passwords.needsRehash(stored.hash) { upgrade(login: login, password: password, in: school, at: now) }
+        // A new session (a new id) at every sign-in; the one the request came with ends.
+        if let old = context.sessionKey { try await sessions.remove(key: old) }
+        let session = SignedInSession(
+            school: school.id, login: login, personID: account.personID, stage: stage, signedInAt: Date(), lastSeen: Date(),
+            csrfToken: Self.randomToken(), address: address,
+            userAgent: String((request.headers[.userAgent] ?? "").prefix(200)), pendingSecret: nil)
+        context.sessions.createSession(session, expiresIn: configuration.idleTimeout)
+        context.logger.notice("signed in", metadata: ["school": "\(school.id)", "login": "\(login)", "stage": "\(stage.rawValue)"])
+        return try json(SignInAnswer(stage: stage.rawValue, csrfToken: session.csrfToken, person: describe(account.personID, in: school)))
+    }
+
+    private func failed(login: String, address: String, context: AppRequestContext) async throws -> Response {
+        await throttle.failed(login: login, address: address)
+        telemetry.signInFailures.increment()
+        context.logger.notice("sign-in failed", metadata: ["login": "\(login)", "address": "\(address)"])
+        throw APIError.signInFailed
+    }
+
+    /// A hash made with fewer rounds than today's standard is made again from
+    /// the password its owner just typed (no event: nothing about the record changed).
+    private func upgrade(login: String, password: String, in school: ServedSchool, at now: Timestamp) {
+        guard let credentials = school.school.credentials else { return }
+        let passwords = self.passwords
+        Task {
+            let hash = try await passwords.hash(password)
+            let current = try credentials.password(of: login, in: school.log)
+            guard let current, passwords.needsRehash(current.hash) else { return }
+            var upgraded = current
+            upgraded.hash = hash
+            try await credentials.write([.password(login: login, upgraded)], to: school.log)
+        }
+    }
+
+    struct SignInAnswer: Encodable {
+        var stage: String
+        var csrfToken: String
+        var person: PersonDescription
+    }
+
+    // MARK: The second factor at sign-in
+
+    struct CodeRequest: Decodable {
+        var code: String?
+        var recoveryCode: String?
+    }
+
+    func secondFactor(_ request: Request, context: SigningInContext) async throws -> Response {
+        let person = context.person
+        guard person.session.stage == .secondFactor else { throw APIError.signInUnfinished(person.session.stage) }
+        let body = try await request.decode(as: CodeRequest.self, context: context)
+        let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
+        let throttleKey = "\(person.school.id)/\(person.login)"
+        let wait = await throttle.wait(login: throttleKey, address: address)
+        if wait > .zero { throw APIError.throttled(wait) }
+        guard let credentials = person.school.school.credentials,
+              var factor = try credentials.secondFactor(of: person.login, in: person.school.log) else {
+            throw APIError.signInUnfinished(.signedIn)
+        }
+        let now = configuration.clock()
+        let use: SecondFactorUse
+        if let code = body.code, let step = Self.acceptedStep(code, secret: factor.secret, after: factor.lastStep, at: now) {
+            factor.lastStep = step
+            use = .totp
+        } else if let typed = body.recoveryCode, let index = factor.recoveryCodeHashes.firstIndex(of: Self.recoveryHash(typed)) {
+            factor.recoveryCodeHashes.remove(at: index)
+            use = .recoveryCode
+        } else {
+            await throttle.failed(login: throttleKey, address: address)
+            telemetry.signInFailures.increment()
+            throw APIError(.unauthorized, rule: "second-factor-failed", "Код не подошёл. Введите текущий код из приложения.")
+        }
+        await throttle.succeeded(login: throttleKey, address: address)
+        // A code is good once; a recovery code too.
+        try await credentials.write([.secondFactor(login: person.login, factor)], to: person.school.log)
+        _ = try await person.school.record([UseLogin(login: person.login, step: .signIn(use), on: now.civilDate)], as: try actor(person))
+        telemetry.signIns.increment()
+        let session = try await promote(context: context, to: .signedIn)
+        return try json(SignInAnswer(stage: session.stage.rawValue, csrfToken: session.csrfToken,
+                                     person: describe(person.personID, in: person.school)))
+    }
+
+    /// The time step a code belongs to — this one, or the one before or after,
+    /// for a clock a little off — if it is later than the last one accepted.
+    static func acceptedStep(_ code: String, secret: String, after last: Int64, at now: Timestamp) -> Int64? {
+        let digits = code.filter(\.isNumber)
+        guard digits.count == 6, let value = Int(digits) else { return nil }
+        let totp = TOTP(secret: secret)
+        let seconds = Double(now.microseconds) / 1e6
+        for offset in [-1, 0, 1] {
+            let step = Int64(seconds / 30) + Int64(offset)
+            guard step > last else { continue }
+            if totp.compute(date: Date(timeIntervalSince1970: Double(step) * 30 + 1)) == value { return step }
+        }
+        return nil
+    }
+
+    static func recoveryHash(_ code: String) -> String {
+        let normalized = code.uppercased().filter { $0.isLetter || $0.isNumber }
+        return "sha256$" + SHA256.hash(data: Array(normalized.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: A new password
+
+    struct PasswordRequest: Decodable {
+        /// The current password; not asked at the first sign-in, where the temporary one was just typed.
+        var currentPassword: String?
+        var newPassword: String
+    }
+
+    func changePassword(_ request: Request, context: SigningInContext) async throws -> Response {
+        let person = context.person
+        let stage = person.session.stage
+        guard stage == .changePassword || stage == .signedIn else { throw APIError.signInUnfinished(stage) }
+        let body = try await request.decode(as: PasswordRequest.self, context: context)
+        let school = person.school
+        guard let credentials = school.school.credentials else { throw APIError.notFound }
+        let now = configuration.clock()
+        if stage == .signedIn {
+            let current = body.currentPassword ?? ""
+            let decoy = passwords.decoy
+            let check = try await passwords.run {
+                try credentials.check(login: person.login, password: current, in: school.log, at: now, decoy: decoy)
+            }
+            guard case .matches = check else {
+                telemetry.signInFailures.increment()
+                throw APIError(.forbidden, rule: "password-wrong", "Текущий пароль введён неверно.")
+            }
+        }
+        try PasswordPolicy.check(body.newPassword, login: person.login)
+        let newPassword = body.newPassword
+        let hash = try await passwords.hash(newPassword)
+        guard let account = school.recorder.withState({ $0.logins[person.login] }) else { throw APIError.notFound }
+        let today = now.civilDate
+        var commands: [any Command] = []
+        if !account.activated { commands.append(UseLogin(login: person.login, step: .activate, on: today)) }
+        commands.append(UseLogin(login: person.login, step: .changePassword(hash: hash), on: today))
+        var next = SignedInSession.Stage.signedIn
+        if stage == .changePassword {
+            if account.secondFactor {
+                next = .secondFactor
+            } else if school.recorder.withState({ $0.requiresSecondFactor(account) }) {
+                next = .enrolSecondFactor
+            } else {
+                commands.append(UseLogin(login: person.login, step: .signIn(.none), on: today))
+            }
+        }
+        let result = try await school.record(commands, as: try actor(person))
+        if next == .signedIn && stage == .changePassword { telemetry.signIns.increment() }
+        // Every other session of this login ends: whoever else had the old password is out.
+        await sessions.endAll(school: school.id, login: person.login, except: person.sessionKey)
+        let session = try await promote(context: context, to: next)
+        context.logger.notice("password changed", metadata: ["login": "\(person.login)"])
+        return try json(Recorded(sequences: result.sequences, stage: session.stage.rawValue, csrfToken: session.csrfToken))
+    }
+
+    // MARK: Signing out, "me", sessions
+
+    func signOut(_ request: Request, context: SigningInContext) async throws -> Response {
+        context.sessions.clearSession()
+        context.logger.notice("signed out", metadata: ["login": "\(context.person.login)"])
+        return Response(status: .noContent)
+    }
+
+    struct MeAnswer: Encodable {
+        var stage: String
+        var csrfToken: String
+        var person: PersonDescription
+        var secondFactor: Bool
+        var secondFactorRequired: Bool
+    }
+
+    func me(_ request: Request, context: SigningInContext) async throws -> Response {
+        let person = context.person
+        let account = person.school.recorder.withState { $0.logins[person.login] }
+        return try json(MeAnswer(stage: person.session.stage.rawValue, csrfToken: person.session.csrfToken,
+                                 person: describe(person.personID, in: person.school), secondFactor: account?.secondFactor ?? false,
+                                 secondFactorRequired: account.map { a in person.school.recorder.withState { $0.requiresSecondFactor(a) } } ?? false))
+    }
+
+    struct SessionLine: Encodable {
+        var handle: String
+        var current: Bool
+        var signedInAt: Date
+        var lastSeen: Date
+        var address: String
+        var userAgent: String
+    }
+
+    func listSessions(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let lines = await sessions.sessions(school: person.school.id, login: person.login).map { key, session in
+            SessionLine(handle: SignedInSession.handle(ofKey: key), current: key == person.sessionKey, signedInAt: session.signedInAt,
+                        lastSeen: session.lastSeen, address: session.address, userAgent: session.userAgent)
+        }
+        return try json(["sessions": lines])
+    }
+
+    func endSession(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let handle = try context.parameters.require("handle")
+        let own = await sessions.sessions(school: person.school.id, login: person.login)
+        guard let (key, _) = own.first(where: { SignedInSession.handle(ofKey: $0.key) == handle }) else { throw APIError.notFound }
+        if key == person.sessionKey {
+            context.sessions.clearSession()
+        } else {
+            try await sessions.remove(key: key)
+        }
+        context.logger.notice("session ended by its owner", metadata: ["login": "\(person.login)"])
+        return Response(status: .noContent)
+    }
+
+    // MARK: Enrolling a second factor
+
+    struct EnrolmentAnswer: Encodable {
+        /// To type into the app (base32).
+        var secret: String
+        /// For a QR code.
+        var otpauthURL: String
+    }
+
+    func startEnrolment(_ request: Request, context: SigningInContext) async throws -> Response {
+        let person = context.person
+        guard person.session.stage == .signedIn || person.session.stage == .enrolSecondFactor else {
+            throw APIError.signInUnfinished(person.session.stage)
+        }
+        guard person.viewer.roles.isDisjoint(with: [.parent, .student]) else {
+            throw APIError(.forbidden, rule: Rule.roleRequired.rawValue, "Второй фактор подключают сотрудники школы.")
+        }
+        let secret = Self.randomSecret()
+        context.sessions.withLockedSession { $0?.pendingSecret = secret }
+        let url = TOTP(secret: secret).createAuthenticatorURL(label: "\(person.school.id):\(person.login)", issuer: "Летопись")
+        // The app is given the key in base32, as the URL carries it.
+        let base32 = URLComponents(string: url)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
+        return try json(EnrolmentAnswer(secret: base32, otpauthURL: url))
+    }
+
+    struct EnrolmentConfirmation: Encodable {
+        var sequences: [UInt64]
+        var stage: String
+        /// Shown once: each lets its owner in once without the app.
+        var recoveryCodes: [String]
+    }
+
+    func confirmEnrolment(_ request: Request, context: SigningInContext) async throws -> Response {
+        let person = context.person
+        guard let secret = context.sessions.session?.pendingSecret else {
+            throw APIError.invalid("Сначала начните подключение приложения-аутентификатора.")
+        }
+        let body = try await request.decode(as: CodeRequest.self, context: context)
+        let now = configuration.clock()
+        guard let code = body.code, let step = Self.acceptedStep(code, secret: secret, after: 0, at: now) else {
+            throw APIError(.unprocessableContent, rule: "second-factor-failed", "Код не подошёл. Введите текущий код из приложения.")
+        }
+        let codes = (0..<10).map { _ in Self.randomRecoveryCode() }
+        let today = now.civilDate
+        var commands: [any Command] = [EnrolSecondFactor(login: person.login, secret: secret,
+                                                         recoveryCodeHashes: codes.map(Self.recoveryHash), on: today)]
+        let finishing = person.session.stage == .enrolSecondFactor
+        if finishing { commands.append(UseLogin(login: person.login, step: .signIn(.totp), on: today)) }
+        let result = try await person.school.record(commands, as: try actor(person))
+        // The code that confirmed the enrolment is used.
+        if let credentials = person.school.school.credentials, var factor = try credentials.secondFactor(of: person.login, in: person.school.log) {
+            factor.lastStep = step
+            try await credentials.write([.secondFactor(login: person.login, factor)], to: person.school.log)
+        }
+        context.sessions.withLockedSession { $0?.pendingSecret = nil }
+        if finishing { telemetry.signIns.increment() }
+        let session = try await promote(context: context, to: .signedIn)
+        return try json(EnrolmentConfirmation(sequences: result.sequences, stage: session.stage.rawValue,
+                                              recoveryCodes: codes))
+    }
+
+    struct RemovalRequest: Decodable {
+        var password: String
+    }
+
+    func removeOwnSecondFactor(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let body = try await request.decode(as: RemovalRequest.self, context: context)
+        guard let credentials = person.school.school.credentials else { throw APIError.notFound }
+        let now = configuration.clock()
+        let typed = body.password
+        let decoy = passwords.decoy
+        let check = try await passwords.run {
+            try credentials.check(login: person.login, password: typed, in: person.school.log, at: now, decoy: decoy)
+        }
+        guard case .matches = check else { throw APIError(.forbidden, rule: "password-wrong", "Пароль введён неверно.") }
+        let result = try await person.school.record([RemoveSecondFactor(login: person.login, reason: "", on: now.civilDate)],
+                                                    as: try actor(person))
+        return try json(Recorded(sequences: result.sequences))
+    }
+
+    // MARK: Helpers
+
+    /// The person acting on their own login: in the login's role.
+    private func actor(_ person: Person) throws -> Actor {
+        guard let account = person.school.recorder.withState({ $0.logins[person.login] }) else { throw APIError.notFound }
+        return Actor(userID: account.personID, role: account.role)
+    }
+
+    /// Moves the session to `stage`, with a new anti-forgery token.
+    private func promote(context: some SessionHolding, to stage: SignedInSession.Stage) async throws -> SignedInSession {
+        guard var session = context.sessions.session else { throw APIError.signInRequired }
+        session.stage = stage
+        session.csrfToken = Self.randomToken()
+        _ = context.sessions.updateSession(session)
+        return session
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// 32 characters (the authenticator's shared key is their bytes: 160 bits and more).
+    static func randomSecret() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567abcdefghijkmnpqrstuvwxyz")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    /// `XXXX-XXXX-XX`: ten characters without look-alikes.
+    static func randomRecoveryCode() -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let chars = (0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+        return String(chars[0..<4]) + "-" + String(chars[4..<8]) + "-" + String(chars[8..<10])
+    }
+}

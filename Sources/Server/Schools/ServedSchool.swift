@@ -1,0 +1,102 @@
+import Catalog
+import EventLog
+import Foundation
+import NIOPosix
+import Projections
+import Records
+import SchoolService
+
+/// A school the server serves: opened once, with its rules' state and its
+/// views kept up with the log — including what the command line records
+/// beside the server.
+final class ServedSchool: Sendable {
+    let school: OpenSchool
+    let recorder: Recorder
+    private let telemetry: Telemetry
+
+    var id: String { school.id }
+    var log: EventLog { school.log }
+
+    init(_ school: OpenSchool, telemetry: Telemetry) throws {
+        self.school = school
+        self.telemetry = telemetry
+        recorder = try school.recorder()
+    }
+
+    /// Applies to the rules' state what was recorded since it last looked (by
+    /// another process): a blocked login or a withdrawn consent holds at once.
+    func freshen() throws {
+        if try log.head() > recorder.position { try recorder.catchUp() }
+    }
+
+    /// Records commands as `actor`; afterwards signs the checkpoints that fell due.
+    func record(_ commands: [any Command], as actor: Actor) async throws -> AppendResult {
+        let started = ContinuousClock.now
+        let result = try await school.record(commands, as: actor)
+        telemetry.appendDuration.record(ContinuousClock.now - started)
+        if !result.sequences.isEmpty { auditTrailDue() }
+        return result
+    }
+
+    /// Runs `body` over the views once they include every event recorded up to
+    /// now (read-your-writes: a read after a write shows it).
+    func read<R>(_ body: (any ViewSource) throws -> R) async throws -> R {
+        let head = try log.head()
+        if school.views.position < head {
+            // A catch-up can take a while: not on the threads that answer requests.
+            try await NIOThreadPool.singleton.runIfActive { _ = try self.school.catchUpViews(through: head) }
+        }
+        return try school.read(body)
+    }
+
+    /// The views' distance behind the log, in events.
+    func viewLag() throws -> UInt64 {
+        let head = try log.head()
+        return head - min(head, school.views.position)
+    }
+
+    private func auditTrailDue() {
+        let school = self.school
+        Task.detached(priority: .utility) { _ = school.updateAuditTrail() }
+    }
+}
+
+/// Every school of the store, opened for the server's whole life.
+final class Campus: Sendable {
+    let store: Store
+    let schools: [String: ServedSchool]
+
+    init(store: Store, schools: [ServedSchool]) {
+        self.store = store
+        self.schools = Dictionary(uniqueKeysWithValues: schools.map { ($0.id, $0) })
+    }
+
+    /// Opens every school of the store: the rules' state folded, old stores'
+    /// password hashes moved out of their log (once), the views caught up.
+    static func open(storePath: String, clock: @escaping @Sendable () -> Timestamp, telemetry: Telemetry) async throws -> Campus {
+        let store = try Store.open(at: storePath)
+        var served: [ServedSchool] = []
+        do {
+            for id in try store.schoolIDs() {
+                let school = try OpenSchool.open(store: store, school: id, clock: clock)
+                served.append(try ServedSchool(school, telemetry: telemetry))
+                try await school.moveLegacyCredentials()
+                try school.catchUpViews()
+            }
+        } catch {
+            for school in served { school.school.close() }
+            throw error
+        }
+        return Campus(store: store, schools: served)
+    }
+
+    /// The school a sign-in names, or the store's only one.
+    func school(_ id: String?) -> ServedSchool? {
+        if let id { return schools[id] }
+        return schools.count == 1 ? schools.values.first : nil
+    }
+
+    func close() {
+        for school in schools.values { school.school.close() }
+    }
+}

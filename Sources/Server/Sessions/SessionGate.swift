@@ -1,0 +1,67 @@
+import Catalog
+import EventLog
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import Records
+
+/// Checks the session at every request, after `SessionMiddleware` loaded it:
+/// the absolute timeout, that the login may still be used (not blocked, the
+/// consent in force, the member of staff not gone), and who the person is
+/// today. A session that fails is ended on the server at once. The idle
+/// timeout is the store's expiry, moved on as the person works.
+struct SessionGate: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let campus: Campus
+    let sessions: SessionStore
+    let configuration: ServerConfiguration
+    let cookieName: String
+    let keyPrefix: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let session = context.sessions.session, let id = request.cookies[cookieName]?.value {
+            let key = keyPrefix + String(id)
+            if let person = try await check(session, key: key, context: context) {
+                context.identity = person
+                context.sessionKey = key
+            } else {
+                context.sessions.clearSession()
+            }
+        }
+        return try await next(request, context)
+    }
+
+    private func check(_ session: SignedInSession, key: String, context: Context) async throws -> Person? {
+        let now = Date()
+        guard now.timeIntervalSince(session.signedInAt) < Double(configuration.absoluteTimeout.components.seconds),
+              let school = campus.school(session.school) else {
+            context.logger.info("session ended: past its absolute timeout", metadata: ["login": "\(session.login)"])
+            return nil
+        }
+        try school.freshen()
+        let today = ServerClock.moscowDay(of: configuration.clock())
+        let refusal: String? = school.recorder.withState { state in
+            guard let account = state.logins[session.login], account.personID == session.personID else { return "no such login" }
+            if account.blocked { return "the login is blocked" }
+            if account.personKind != .staff, state.consents[account.personID]?.isGiven != true { return "no consent in force" }
+            if state.viewer(account.personID, on: today) == nil { return "no longer a member of the school" }
+            return nil
+        }
+        if let refusal {
+            let ended = await sessions.endAll(school: session.school, login: session.login)
+            context.logger.notice("sessions ended", metadata: ["login": "\(session.login)", "why": "\(refusal)", "count": "\(ended)"])
+            return nil
+        }
+        let viewer = school.recorder.withState { $0.viewer(session.personID, on: today) }!
+        // The idle timeout moves on with use; once a minute is close enough, and
+        // spares rewriting the session (and its cookie) at every request.
+        if now.timeIntervalSince(session.lastSeen) > 60 {
+            context.sessions.withLockedSession { data in
+                data?.lastSeen = now
+                data?.expiresIn = configuration.idleTimeout
+            }
+        }
+        return Person(school: school, session: session, sessionKey: key, viewer: viewer)
+    }
+}
