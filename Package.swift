@@ -153,6 +153,7 @@ let package = Package(
                 "SchoolService",
                 "Server",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 "EventLog",
@@ -178,7 +179,8 @@ let package = Package(
         // Also runs tools/verify-export.py on exports made by the built letopis program.
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Records", "SchoolYear", "letopis", "ProgramRunner"]),
         // Runs the built letopis program as a subprocess (found next to the tests).
-        .testTarget(name: "letopisTests", dependencies: ["letopis", "ProgramRunner"]),
+        // Also reads a demo store's credentials table, to look for them in its export and bundle.
+        .testTarget(name: "letopisTests", dependencies: ["letopis", "ProgramRunner", "Records", "EventLog"]),
         // How the tests find and run programs: the built letopis and LogCrashWriter, python3, poppler-utils.
         .target(name: "ProgramRunner", path: "Tests/ProgramRunner"),
         // Three generated schools of one district: bundles, refused imports, reconciliation.

@@ -68,7 +68,26 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public var iso: String {
         let (y, m, d) = components
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        // By hand: String(format:) costs microseconds, and dates are formatted often.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            if count == 4 && value > 9999 { bytes.append(contentsOf: String(value).utf8); return }
+            while divisor > 0 {
+                bytes.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(y, 4)
+        bytes.append(45)
+        digits(m, 2)
+        bytes.append(45)
+        digits(d, 2)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `dd.MM.yyyy`, as Russian documents write dates.

@@ -88,7 +88,11 @@ public enum PasswordPolicy {
                                 remedy: "Придумайте пароль короче \(maximumLength + 1) символов.")
         }
         let lowered = password.lowercased()
-        if commonPasswords.contains(lowered) || lowered == login.lowercased() {
+        if lowered == login.lowercased() {
+            throw RuleViolation(.passwordPolicy, record: record, detail: "пароль совпадает с логином",
+                                remedy: "Придумайте пароль, не похожий на логин.")
+        }
+        if commonPasswords.contains(lowered) {
             throw RuleViolation(.passwordPolicy, record: record,
                                 detail: "этот пароль слишком распространён, его подбирают первым",
                                 remedy: "Придумайте другой пароль, который не используете на других сайтах.")

@@ -7,7 +7,7 @@ import Foundation
 /// value before each change — something only this projector knows.
 public struct JournalProjector: Projector {
     public let name = "journal"
-    public let version = 1
+    public let version = 2
 
     public init() {}
 
@@ -39,6 +39,12 @@ public struct JournalProjector: Projector {
             let ref = LessonRef(lessonID: m.lessonID)
                 ?? LessonRef(unit: m.unitID, day: Day.parse(m.date) ?? e.effectiveDate.daysSinceEpoch, slot: m.slot)
             try s.update(ViewTables.lessons, ref.key, orInsert: LessonRow(lessonID: m.lessonID, date: ref.day, slot: ref.slot)) { row in
+                if row.voided {
+                    // Held again after it was voided: a lesson anew (its voided marks stay voided).
+                    let grades = row.grades
+                    row = LessonRow(lessonID: m.lessonID, date: ref.day, slot: ref.slot)
+                    row.grades = grades
+                }
                 if !row.subject.isEmpty && row.subject != m.subjectID {
                     s.delete(ViewTables.subjectLessons, Self.subjectKey(row.unit, row.subject, ref))
                 }

@@ -2,6 +2,7 @@ import Catalog
 import EventLog
 import Foundation
 import LMDB
+import Synchronization
 
 /// Keeps the projections of one school's log up to date, in the school's own
 /// LMDB environment: `view.<projector>.<table>` databases, and `view.positions`
@@ -28,6 +29,8 @@ public final class ProjectionRunner: @unchecked Sendable {
     /// Rows per table in the last batch's cache, and that batch's events
     /// (guarded by `applying`): the next cache starts at the size its batch needs.
     private var cacheSizes: (rows: [Int], events: Int) = ([], 0)
+    /// Told of every batch's changed rows (a `ViewCache`), set once by whoever serves the views.
+    private let observer = Mutex<(any ViewChangeObserver)?>(nil)
 
     public static let positionsTable = "view.positions"
 
@@ -54,6 +57,12 @@ public final class ProjectionRunner: @unchecked Sendable {
                 try reset(projector)
             }
         }
+    }
+
+    /// Reports every batch's changed rows to `observer`, after they are committed
+    /// and before the runner's position moves.
+    public func observe(with observer: any ViewChangeObserver) {
+        self.observer.withLock { $0 = observer }
     }
 
     /// The status of each projector: its position and version.
@@ -192,6 +201,14 @@ public final class ProjectionRunner: @unchecked Sendable {
             }
             return true
         }
+        if written, let observer = observer.withLock({ $0 }) {
+            var after = before
+            for projector in active { after[projector.name] = last }
+            var rows: [(table: Int, key: RowKey)] = []
+            for store in stores { store.visitWritten { rows.append(($0, $1)) } }
+            let lowest = { (positions: [String: UInt64]) in self.projectors.map { positions[$0.name] ?? 0 }.min() ?? 0 }
+            observer.viewsChanged(from: lowest(before), to: lowest(after), rows: rows)
+        }
         lock.withLock {
             positions = before
             if written { for projector in active { positions[projector.name] = last } }
@@ -221,6 +238,14 @@ public final class ProjectionRunner: @unchecked Sendable {
     /// Runs `body` over the live views in one read transaction.
     public func read<R>(_ body: (LiveViewSource) throws -> R) throws -> R {
         try log.environment.read { txn in try body(LiveViewSource(txn: txn, databases: databases)) }
+    }
+
+    /// The same, with the position every view is at in that transaction (the lowest).
+    public func readWithPosition<R>(_ body: (LiveViewSource, UInt64) throws -> R) throws -> R {
+        try log.environment.read { txn in
+            let stored = try storedPositions(txn)
+            return try body(LiveViewSource(txn: txn, databases: databases), projectors.map { stored[$0.name] ?? 0 }.min() ?? 0)
+        }
     }
 
     /// The digest of one projector's tables (see `ViewDigest`).

@@ -129,6 +129,11 @@ public final class RowStore {
         }
     }
 
+    /// Every row a flush writes or removes: its table's index and its key.
+    func visitWritten(_ body: (Int, RowKey) -> Void) {
+        for case let cache? in caches { cache.visitDirty { body(cache.index, $0) } }
+    }
+
     /// Rows of one table in key order (in-memory stores only).
     func sortedEntries<Row>(_ table: Table<Row>) -> TableCache<Row> {
         let cache = cache(table)
@@ -152,6 +157,7 @@ class AnyTableCache {
     var index = -1
     var count: Int { 0 }
     func flush(into txn: Transaction, database: Database) throws {}
+    func visitDirty(_ body: (RowKey) -> Void) {}
     func sortIfNeeded() {}
     func digest(into digest: inout ViewDigest) {}
 }
@@ -200,6 +206,10 @@ final class TableCache<Row: RowCodable>: AnyTableCache {
                 try txn.delete(database, key: key.bytes)
             }
         }
+    }
+
+    override func visitDirty(_ body: (RowKey) -> Void) {
+        for entry in dirty { body(entry.key) }
     }
 
     override func digest(into digest: inout ViewDigest) {

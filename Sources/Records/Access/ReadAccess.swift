@@ -110,6 +110,13 @@ extension SchoolState {
         return groups.values.contains { $0.members[studentID] != nil && mayRead(journalOf: $0.id, subject: subjectID, by: viewer) }
     }
 
+    /// Whether the timetable gives `staffID` the subject in the student's class or one of their groups.
+    public func teaches(_ staffID: String, subject subjectID: String, student studentID: String) -> Bool {
+        guard let student = students[studentID] else { return false }
+        let units = Set(student.placements.map(\.classID)).union(groups.values.filter { $0.members[studentID] != nil }.map(\.id))
+        return units.contains { teachingUnits.contains("\(staffID)|\(subjectID)|\($0)") }
+    }
+
     /// The school's reports, registers and anomalies.
     public func mayReadSchool(by viewer: Viewer) -> Bool { viewer.readsWholeSchool }
 

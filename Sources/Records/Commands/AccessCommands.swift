@@ -187,6 +187,10 @@ public struct ChangeLoginAccess: Command {
                                 detail: "у \(account.personID) не записано согласие на обработку персональных данных",
                                 remedy: "Прежде чем разблокировать, запишите новое согласие.")
         }
+        if let other = c.state.logins.values.first(where: { $0.personID == account.personID && $0.login != login && !$0.blocked }) {
+            throw RuleViolation(.duplicateRecord, record: record, detail: "у \(account.personID) есть действующий логин \(other.login)",
+                                remedy: "У человека один действующий логин: пользуйтесь им, или сначала заблокируйте его.")
+        }
         var e = LoginUnblocked()
         e.login = login
         e.reason = reason

@@ -348,9 +348,11 @@ extension SchoolState {
 
 /// The block of a person's login when they leave, if they have an open one.
 func blockLogin(of personID: String, reason: String, state: SchoolState) -> [any CatalogEvent] {
-    guard let login = state.loginByPerson[personID], state.logins[login]?.blocked == false else { return [] }
-    var blocked = LoginBlocked()
-    blocked.login = login
-    blocked.reason = reason
-    return [blocked]
+    // Every login of the person still open (an older one too, if one was issued anew).
+    state.logins.values.filter { $0.personID == personID && !$0.blocked }.map(\.login).sorted().map { login in
+        var blocked = LoginBlocked()
+        blocked.login = login
+        blocked.reason = reason
+        return blocked
+    }
 }

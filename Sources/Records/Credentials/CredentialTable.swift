@@ -25,8 +25,8 @@ public struct CredentialTable: Sendable {
     public struct Password: Codable, Sendable, Hashable {
         /// `pbkdf2-sha256$<rounds>$<salt>$<hash>` (see `PasswordHasher`).
         public var hash: String
-        /// A temporary password (a slip's, or after a reset): single-use, expiring,
-        /// changed at the first sign-in.
+        /// A temporary password (a slip's, or after a reset): it only leads to
+        /// setting one's own, which replaces it; it expires after 30 days.
         public var temporary: Bool
         /// When it was set, microseconds since the Unix epoch.
         public var setAt: Int64

@@ -51,6 +51,11 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
+extension ServerConfiguration {
+    /// The school's day at `time`: in Moscow, where the dates of the records are kept.
+    func today(at time: Timestamp) -> CivilDate { ServerClock.moscowDay(of: time) }
+}
+
 /// Dates as a Russian school sees them: the day in Moscow time.
 public enum ServerClock {
     public static func moscowDay(of time: Timestamp) -> CivilDate { time.adding(seconds: 3 * 3600).civilDate }

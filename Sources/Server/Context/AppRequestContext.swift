@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdAuth
 import NIOCore
 import Records
+import Synchronization
 
 /// The context of every request: the session (hummingbird-auth's), the person
 /// it belongs to once `SessionGate` has checked it, and where the request came from.
@@ -13,6 +14,9 @@ struct AppRequestContext: AuthRequestContext, SessionRequestContext, RemoteAddre
     let remoteAddress: SocketAddress?
     /// Set by `SessionGate`: the session's storage key, when the request has a live session.
     var sessionKey: String?
+    /// Who the request turned out to be, for the request's log line (written
+    /// by `SessionGate`, read by `RequestLog`, which wraps it).
+    let note = RequestNote()
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -24,6 +28,15 @@ struct AppRequestContext: AuthRequestContext, SessionRequestContext, RemoteAddre
 
     /// Bodies are small JSON documents (a roll of 40 students is a few kilobytes).
     var maxUploadSize: Int { 256 * 1024 }
+}
+
+/// What the inner middleware learns of a request that the outer one logs.
+final class RequestNote: Sendable {
+    private let person = Mutex<String?>(nil)
+    var who: String? {
+        get { person.withLock { $0 } }
+        set { person.withLock { $0 = newValue } }
+    }
 }
 
 /// The signed-in person a request acts for, as checked at this request.

@@ -56,7 +56,7 @@ struct AccessController {
 
     func people(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        let classID = try context.parameters.require("class")
+        let classID = try pathParameter(context, "class")
         let date = today
         let answer: PeopleAnswer? = person.school.recorder.withState { state in
             guard state.mayRead(class: classID, by: person.viewer), let schoolClass = state.classes[classID] else { return nil }
@@ -93,12 +93,11 @@ struct AccessController {
 
     func summary(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        let classID = try context.parameters.require("class")
+        let classID = try pathParameter(context, "class")
         guard person.school.recorder.withState({ $0.mayRead(class: classID, by: person.viewer) }) else {
             throw APIError.hidden("\(person.personID) may not see the class \(classID)")
         }
-        let sheet = try await person.school.read { try SummarySheet.query($0, class: classID) }
-        return rawJSON(try sheet.rendered(as: .json))
+        return rawJSON(try await person.school.viewJSON("summary|\(classID)") { try SummarySheet.query($0, class: classID) })
     }
 
     struct IssueRequest: Decodable {
@@ -119,7 +118,7 @@ struct AccessController {
     }
 
     func issue(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: IssueRequest.self, context: context)
+        let body = try await decodeBody(IssueRequest.self, request, context)
         let person = context.person
         let (channel, email) = try delivery(body.channel, body.email, of: body.person, person: person)
         try requireVisiblePerson(body.person, person: person)
@@ -143,7 +142,7 @@ struct AccessController {
     }
 
     func reset(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: ResetRequest.self, context: context)
+        let body = try await decodeBody(ResetRequest.self, request, context)
         let person = context.person
         let (login, owner) = try visibleLogin(context)
         let (channel, email) = try delivery(body.channel, body.email, of: owner, person: person)
@@ -172,7 +171,7 @@ struct AccessController {
     }
 
     private func changeAccess(_ request: Request, context: SignedInContext, block: Bool) async throws -> Response {
-        let body = try await request.decode(as: ReasonRequest.self, context: context)
+        let body = try await decodeBody(ReasonRequest.self, request, context)
         let person = context.person
         let (login, _) = try visibleLogin(context)
         let actor = person.school.recorder.withState { $0.actor(person.personID, preferring: [.coordinator, .administration]) }
@@ -182,7 +181,7 @@ struct AccessController {
     }
 
     func removeSecondFactor(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: ReasonRequest.self, context: context)
+        let body = try await decodeBody(ReasonRequest.self, request, context)
         let person = context.person
         let (login, _) = try visibleLogin(context)
         let actor = person.school.recorder.withState { $0.actor(person.personID, preferring: [.coordinator]) }
@@ -204,7 +203,7 @@ struct AccessController {
     }
 
     private func visibleLogin(_ context: SignedInContext) throws -> (login: String, owner: String) {
-        let login = try context.parameters.require("login")
+        let login = try pathParameter(context, "login")
         let person = context.person
         guard let owner = person.school.recorder.withState({ $0.logins[login]?.personID }) else {
             throw APIError.hidden("\(person.personID) asked for an unknown login")

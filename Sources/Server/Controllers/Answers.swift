@@ -26,8 +26,18 @@ struct Recorded: Encodable {
     var sequences: [UInt64]
     var stage: String?
     var csrfToken: String?
-    /// The record the write made, when it made one (a grade's id, a login).
+    /// The record the write made, when it made one: a lesson's or a grade's id.
     var id: String?
+    /// Every grade's id, when several were recorded at once.
+    var ids: [String]?
+
+    init(sequences: [UInt64], stage: String? = nil, csrfToken: String? = nil, id: String? = nil, ids: [String]? = nil) {
+        self.sequences = sequences
+        self.stage = stage
+        self.csrfToken = csrfToken
+        self.id = id
+        self.ids = ids
+    }
 }
 
 /// A person as the pages and the API show them.
@@ -78,4 +88,18 @@ func clientAddress(_ request: Request, _ context: some RequestContext, behindPro
 /// Child contexts keep the parent's peer address.
 protocol ChildAddressContext {
     var address: String { get }
+}
+
+/// A request's JSON body: at most `context.maxUploadSize` bytes (413 beyond),
+/// decoded with the errors said in Russian (400, see `ErrorMiddleware`).
+func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: some RequestContext) async throws -> T {
+    var request = request
+    let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+    return try JSONDecoder().decode(type, from: buffer)
+}
+
+/// A path parameter, percent-decoded (`2024-5%D0%90` is the class `2024-5А`).
+func pathParameter(_ context: some RequestContext, _ name: String) throws -> String {
+    let raw = try context.parameters.require(name)
+    return raw.removingPercentEncoding ?? raw
 }

@@ -28,8 +28,9 @@ struct DiaryController {
     func diary(_ request: Request, context: SignedInContext) async throws -> Response {
         let studentID = try visibleStudent(context)
         let week = try query(request, "week").map { try parseDate($0, field: "week") } ?? today
-        let view = try await context.person.school.read { try DiaryWeek.query($0, student: studentID, week: week.daysSinceEpoch) }
-        return rawJSON(try view.rendered(as: .json))
+        return rawJSON(try await context.person.school.viewJSON("diary|\(studentID)|\(week.iso)") {
+            try DiaryWeek.query($0, student: studentID, week: week.daysSinceEpoch)
+        })
     }
 
     struct AcknowledgementRequest: Decodable {
@@ -39,7 +40,7 @@ struct DiaryController {
 
     func acknowledge(_ request: Request, context: SignedInContext) async throws -> Response {
         let studentID = try visibleStudent(context)
-        let body = try await request.decode(as: AcknowledgementRequest.self, context: context)
+        let body = try await decodeBody(AcknowledgementRequest.self, request, context)
         let day = try parseDate(body.week, field: "week")
         let monday = day.adding(days: -(day.weekday - 1))
         let person = context.person
@@ -102,7 +103,7 @@ struct DiaryController {
 
     /// The student of the route, if the person may read them; else 404.
     private func visibleStudent(_ context: SignedInContext) throws -> String {
-        let studentID = try context.parameters.require("student")
+        let studentID = try pathParameter(context, "student")
         let person = context.person
         guard person.school.recorder.withState({ $0.mayRead(student: studentID, by: person.viewer) }) else {
             throw APIError.hidden("\(person.personID) may not see the student \(studentID)")

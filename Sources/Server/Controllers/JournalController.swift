@@ -49,12 +49,13 @@ struct JournalController {
             var missing: [String]
             /// The topic and the roll are due on the lesson's day; homework by `homeworkDue`.
             var topicAndRollDue: String
-            var homeworkDue: String?
+            /// The end of the hour after the class's last lesson (UTC), when the bells are known.
+            var homeworkDeadline: String?
         }
         var date: String
         var teacher: String
         var lessons: [Line]
-        /// The academic year the date is in, and whether it has ended.
+        /// The academic year the date is in (`2024/2025`), if any.
         var year: String?
     }
 
@@ -74,7 +75,7 @@ struct JournalController {
                     subjectName: state.subjects[entry.subjectID]?.name ?? entry.subjectID, slot: entry.slot,
                     startsAt: bell?.startsAt, endsAt: bell?.endsAt, planned: entry.planned, held: entry.lesson != nil,
                     substitute: entry.lesson?.substitute ?? false, topic: entry.lesson?.topic ?? "", missing: missing,
-                    topicAndRollDue: deadlines.topicAndRoll.iso, homeworkDue: deadlines.homework?.iso)
+                    topicAndRollDue: deadlines.topicAndRoll.iso, homeworkDeadline: deadlines.homework?.iso)
             }
             let year = state.year(containing: date).map { "\($0.year)/\($0.year + 1)" }
             return DayAnswer(date: date.iso, teacher: person.personID, lessons: lines, year: year)
@@ -131,39 +132,49 @@ struct JournalController {
         let person = context.person
         let id = try required(request, "id")
         let planned = try visibleLesson(id, person: person)
-        let state = person.school.recorder.state
-        let held = state.lessons[id].flatMap { $0.voided ? nil : $0 }
-        var marks: [String: [ClassJournal.Mark]] = [:]
-        var homework = ("", "")
-        if let held, let period = state.period(on: held.date, grade: state.classOf(unit: held.unitID)?.grade ?? 0) {
-            let isGroup = state.groups[held.unitID] != nil
+        let today = self.today
+        // The state is read in place, never held across a wait: a copy kept while
+        // commands are recorded would make the recorder copy it whole.
+        let (initial, journalQuery): (LessonAnswer, (unit: String, isGroup: Bool, subject: String, period: String)?) =
+            person.school.recorder.withState { state in
+                let held = state.lessons[id].flatMap { $0.voided ? nil : $0 }
+                let role = actingRole(for: planned.teacherID, person: person, state: state)
+                let deadlines = state.deadlines(unit: planned.unitID, on: planned.date)
+                let answer = LessonAnswer(
+                    lesson: id, unit: planned.unitID, unitName: state.unitName(planned.unitID), subject: planned.subjectID,
+                    subjectName: state.subjects[planned.subjectID]?.name ?? planned.subjectID, date: planned.date.iso, slot: planned.slot,
+                    teacher: held?.teacherID ?? planned.teacherID, held: held != nil, substitute: held?.substitute ?? false,
+                    topic: held?.topic ?? "", homework: "", homeworkDue: "", attendanceTaken: held?.attendanceTaken ?? false,
+                    students: state.members(of: planned.unitID, on: planned.date).map { id in
+                        LessonAnswer.Student(id: id, name: state.students[id]?.name.full ?? id, attendance: held?.absences[id], marks: [])
+                    },
+                    workTypes: state.workTypes.values.sorted { $0.workTypeID < $1.workTypeID }
+                        .map { .init(id: $0.workTypeID, name: $0.name, weight: Int($0.weight)) },
+                    attendanceCodes: state.attendanceCodes.values.sorted { $0.code < $1.code }.map { .init(id: $0.code, name: $0.name) },
+                    readOnly: state.readOnlyReason(lesson: planned.date, unit: planned.unitID, correcting: false, role: role,
+                                                   today: today)?.description,
+                    correctionsReadOnly: state.readOnlyReason(lesson: planned.date, unit: planned.unitID, correcting: true, role: role,
+                                                              today: today)?.description,
+                    topicAndRollDue: deadlines.topicAndRoll.iso, homeworkDue_: deadlines.homework?.iso)
+                guard let held, let period = state.period(on: held.date, grade: state.classOf(unit: held.unitID)?.grade ?? 0) else {
+                    return (answer, nil)
+                }
+                return (answer, (held.unitID, state.groups[held.unitID] != nil, held.subjectID, period.id))
+            }
+        var answer = initial
+        // Homework and marks come from the class journal.
+        if let q = journalQuery {
             let journal = try await person.school.read {
-                try ClassJournal.query($0, class: isGroup ? nil : held.unitID, group: isGroup ? held.unitID : nil,
-                                       subject: held.subjectID, period: period.id, today: today.daysSinceEpoch)
+                try ClassJournal.query($0, class: q.isGroup ? nil : q.unit, group: q.isGroup ? q.unit : nil, subject: q.subject,
+                                       period: q.period, today: today.daysSinceEpoch)
             }
             if let column = journal.lessons.firstIndex(where: { $0.id == id }) {
-                homework = (journal.lessons[column].homework, journal.lessons[column].homeworkDue)
-                for student in journal.students { marks[student.id] = student.cells[column].marks }
+                answer.homework = journal.lessons[column].homework
+                answer.homeworkDue = journal.lessons[column].homeworkDue
+                let marks = Dictionary(journal.students.map { ($0.id, $0.cells[column].marks) }, uniquingKeysWith: { $1 })
+                for index in answer.students.indices { answer.students[index].marks = marks[answer.students[index].id] ?? [] }
             }
         }
-        let role = actingRole(for: planned.teacherID, person: person, state: state)
-        let deadlines = state.deadlines(unit: planned.unitID, on: planned.date)
-        let answer = LessonAnswer(
-            lesson: id, unit: planned.unitID, unitName: state.unitName(planned.unitID), subject: planned.subjectID,
-            subjectName: state.subjects[planned.subjectID]?.name ?? planned.subjectID, date: planned.date.iso, slot: planned.slot,
-            teacher: held?.teacherID ?? planned.teacherID, held: held != nil, substitute: held?.substitute ?? false,
-            topic: held?.topic ?? "", homework: homework.0, homeworkDue: homework.1, attendanceTaken: held?.attendanceTaken ?? false,
-            students: state.members(of: planned.unitID, on: planned.date).map { id in
-                LessonAnswer.Student(id: id, name: state.students[id]?.name.full ?? id, attendance: held?.absences[id],
-                                     marks: marks[id] ?? [])
-            },
-            workTypes: state.workTypes.values.sorted { $0.workTypeID < $1.workTypeID }
-                .map { .init(id: $0.workTypeID, name: $0.name, weight: Int($0.weight)) },
-            attendanceCodes: state.attendanceCodes.values.sorted { $0.code < $1.code }.map { .init(id: $0.code, name: $0.name) },
-            readOnly: state.readOnlyReason(lesson: planned.date, unit: planned.unitID, correcting: false, role: role, today: today)?.description,
-            correctionsReadOnly: state.readOnlyReason(lesson: planned.date, unit: planned.unitID, correcting: true, role: role,
-                                                      today: today)?.description,
-            topicAndRollDue: deadlines.topicAndRoll.iso, homeworkDue_: deadlines.homework?.iso)
         return try json(answer)
     }
 
@@ -179,11 +190,12 @@ struct JournalController {
         guard let subjectID else { throw APIError.invalid("Укажите предмет: subject=<код предмета>.") }
         let visible = person.school.recorder.withState { $0.mayRead(journalOf: unit, subject: subjectID, by: person.viewer) }
         guard visible else { throw APIError.hidden("\(person.personID) may not read the journal of \(unit) in \(subjectID)") }
-        let journal = try await person.school.read {
+        let today = self.today
+        let key = "journal|\(unit)|\(subjectID)|\(period ?? "")|\(today.iso)"
+        return rawJSON(try await person.school.viewJSON(key) {
             try ClassJournal.query($0, class: isGroup ? nil : unit, group: isGroup ? unit : nil, subject: subjectID, period: period,
                                    today: today.daysSinceEpoch)
-        }
-        return rawJSON(try journal.rendered(as: .json))
+        })
     }
 
     // MARK: Entries
@@ -200,7 +212,7 @@ struct JournalController {
     }
 
     func holdLesson(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: HoldRequest.self, context: context)
+        let body = try await decodeBody(HoldRequest.self, request, context)
         let person = context.person
         let date = try parseDate(body.date, field: "date")
         let command = HoldLesson(unitID: body.unit, date: date, slot: body.slot, subjectID: body.subject, teacherID: person.personID,
@@ -219,12 +231,13 @@ struct JournalController {
     /// The topic of a lesson; for a lesson of the timetable not entered yet, the
     /// lesson itself with its topic.
     func topic(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: TopicRequest.self, context: context)
+        let body = try await decodeBody(TopicRequest.self, request, context)
         let person = context.person
         let planned = try visibleLesson(body.lesson, person: person)
-        let state = person.school.recorder.state
-        let actor = actingActor(for: planned.teacherID, person: person, state: state)
-        if let held = state.lessons[body.lesson], !held.voided {
+        let (held, actor) = person.school.recorder.withState { state in
+            (state.lessons[body.lesson].flatMap { $0.voided ? nil : $0 }, actingActor(for: planned.teacherID, person: person, state: state))
+        }
+        if let held {
             return try await record([RecordTopic(lessonID: held.id, topic: body.topic, reason: body.reason ?? "")], as: actor, person: person)
         }
         let command = HoldLesson(unitID: planned.unitID, date: planned.date, slot: planned.slot, subjectID: planned.subjectID,
@@ -239,7 +252,7 @@ struct JournalController {
     }
 
     func homework(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: HomeworkRequest.self, context: context)
+        let body = try await decodeBody(HomeworkRequest.self, request, context)
         let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
         let due = try body.dueOn.flatMap { $0.isEmpty ? nil : $0 }.map { try parseDate($0, field: "dueOn") }
         return try await record([AssignHomework(lessonID: lesson.id, text: body.text, dueOn: due)], as: actor, person: context.person)
@@ -252,7 +265,7 @@ struct JournalController {
     }
 
     func attendance(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: AttendanceRequest.self, context: context)
+        let body = try await decodeBody(AttendanceRequest.self, request, context)
         let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
         return try await record([TakeAttendance(lessonID: lesson.id, marks: body.absences)], as: actor, person: context.person)
     }
@@ -266,7 +279,7 @@ struct JournalController {
     }
 
     func correctAttendance(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: AttendanceCorrectionRequest.self, context: context)
+        let body = try await decodeBody(AttendanceCorrectionRequest.self, request, context)
         let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
         return try await record([CorrectAttendance(lessonID: lesson.id, studentID: body.student, code: body.code, reason: body.reason)],
                                 as: actor, person: context.person)
@@ -278,7 +291,7 @@ struct JournalController {
     }
 
     func voidLesson(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: VoidLessonRequest.self, context: context)
+        let body = try await decodeBody(VoidLessonRequest.self, request, context)
         let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
         return try await record([VoidLesson(lessonID: lesson.id, reason: body.reason)], as: actor, person: context.person)
     }
@@ -301,17 +314,24 @@ struct JournalController {
         } else {
             grades = [try decoder.decode(GradeRequest.self, from: buffer)]
         }
-        guard let first = grades.first else { throw APIError.invalid("Нет ни одной оценки.") }
+        guard !grades.isEmpty else { throw APIError.invalid("Нет ни одной оценки.") }
         let person = context.person
-        var actor: Actor?
-        for lessonID in Set(grades.map(\.lesson)) {
-            let (_, lessonActor) = try heldLesson(lessonID, person: person)
-            actor = actor ?? lessonActor
+        // Each grade is entered in the role its own lesson asks for.
+        var actors: [String: Actor] = [:]
+        for lessonID in Set(grades.map(\.lesson)) { actors[lessonID] = try heldLesson(lessonID, person: person).1 }
+        let submissions = grades.map { grade in
+            Submission(RecordGrade(lessonID: grade.lesson, studentID: grade.student, value: grade.value, workTypeID: grade.workType,
+                                   comment: grade.comment ?? ""), as: actors[grade.lesson]!)
         }
-        let commands = grades.map { RecordGrade(lessonID: $0.lesson, studentID: $0.student, value: $0.value, workTypeID: $0.workType,
-                                                comment: $0.comment ?? "") }
-        _ = first
-        return try await record(commands, as: actor!, person: person, idOfFirstEvent: true)
+        let result = try await person.school.record(submissions)
+        // The grades' ids, in the order they were asked for.
+        var ids: [String] = []
+        for sequence in result.sequences {
+            if let event = try person.school.log.event(at: sequence), case .gradeRecorded(let grade) = try event.decoded() {
+                ids.append(grade.gradeID)
+            }
+        }
+        return try json(Recorded(sequences: result.sequences, id: ids.first, ids: ids.count > 1 ? ids : nil), status: .created)
     }
 
     struct CorrectionRequest: Decodable {
@@ -321,7 +341,7 @@ struct JournalController {
     }
 
     func correctGrade(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: CorrectionRequest.self, context: context)
+        let body = try await decodeBody(CorrectionRequest.self, request, context)
         let (gradeID, actor) = try visibleGrade(context)
         guard body.value != nil || body.workType != nil else { throw APIError.invalid("Укажите новую оценку (value) или вид работы (workType).") }
         let current = context.person.school.recorder.withState { $0.grades[gradeID]?.value } ?? ""
@@ -334,7 +354,7 @@ struct JournalController {
     }
 
     func voidGrade(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: ReasonRequest.self, context: context)
+        let body = try await decodeBody(ReasonRequest.self, request, context)
         let (gradeID, actor) = try visibleGrade(context)
         return try await record([CorrectGrade(gradeID: gradeID, value: nil, reason: body.reason)], as: actor, person: context.person)
     }
@@ -348,13 +368,18 @@ struct JournalController {
     }
 
     func final(_ request: Request, context: SignedInContext) async throws -> Response {
-        let body = try await request.decode(as: FinalRequest.self, context: context)
+        let body = try await decodeBody(FinalRequest.self, request, context)
         let person = context.person
-        let state = person.school.recorder.state
-        guard state.mayRead(marksOf: body.student, subject: body.subject, by: person.viewer) else {
+        let actor: Actor? = person.school.recorder.withState { state in
+            guard state.mayRead(marksOf: body.student, subject: body.subject, by: person.viewer) else { return nil }
+            // As the subject's teacher when they teach it to the student, else as the administration.
+            let own = state.teaches(person.personID, subject: body.subject, student: body.student)
+            return state.actor(person.personID, preferring: own ? [.teacher, .classTeacher, .administration]
+                                                                : [.administration, .teacher, .classTeacher])
+        }
+        guard let actor else {
             throw APIError.hidden("\(person.personID) may not see \(body.student)'s marks in \(body.subject)")
         }
-        let actor = state.actor(person.personID, preferring: [.teacher, .classTeacher, .administration])
         return try await record([SetFinalGrade(studentID: body.student, subjectID: body.subject, periodID: body.period,
                                                value: body.value, reason: body.reason ?? "")], as: actor, person: person)
     }
@@ -375,23 +400,27 @@ struct JournalController {
     /// A held lesson the person may see, and the actor its entries are made as.
     private func heldLesson(_ id: String, person: Person) throws -> (Lesson, Actor) {
         let lesson = try visibleLesson(id, person: person)
-        let state = person.school.recorder.state
-        guard let held = state.lessons[id], !held.voided else {
+        let found: (Lesson, Actor)? = person.school.recorder.withState { state in
+            guard let held = state.lessons[id], !held.voided else { return nil }
+            return (held, actingActor(for: lesson.teacherID, person: person, state: state))
+        }
+        guard let found else {
             throw APIError(RuleViolation(.unknownRecord, record: "урок \(id)", detail: "урок ещё не записан",
                                          remedy: "Сначала запишите тему урока: так урок появится в журнале."))
         }
-        return (held, actingActor(for: lesson.teacherID, person: person, state: state))
+        return found
     }
 
     private func visibleGrade(_ context: SignedInContext) throws -> (String, Actor) {
-        let gradeID = try context.parameters.require("grade")
+        let gradeID = try pathParameter(context, "grade")
         let person = context.person
-        let state = person.school.recorder.state
-        guard let grade = state.grades[gradeID], let lesson = state.lessons[grade.lessonID],
-              state.mayRead(lesson: lesson, by: person.viewer) else {
-            throw APIError.hidden("\(person.personID) may not see the grade \(gradeID)")
+        let actor: Actor? = person.school.recorder.withState { state in
+            guard let grade = state.grades[gradeID], let lesson = state.lessons[grade.lessonID],
+                  state.mayRead(lesson: lesson, by: person.viewer) else { return nil }
+            return actingActor(for: lesson.teacherID, person: person, state: state)
         }
-        return (gradeID, actingActor(for: lesson.teacherID, person: person, state: state))
+        guard let actor else { throw APIError.hidden("\(person.personID) may not see the grade \(gradeID)") }
+        return (gradeID, actor)
     }
 
     /// The role a person enters a lesson's records in: as its teacher when it
@@ -408,15 +437,9 @@ struct JournalController {
 
     private var today: CivilDate { ServerClock.moscowDay(of: configuration.clock()) }
 
-    private func record(_ commands: [any Command], as actor: Actor, person: Person, id: String? = nil,
-                        idOfFirstEvent: Bool = false) async throws -> Response {
+    private func record(_ commands: [any Command], as actor: Actor, person: Person, id: String? = nil) async throws -> Response {
         let result = try await person.school.record(commands, as: actor)
-        var made = id
-        if idOfFirstEvent, let first = result.sequences.first, let event = try person.school.log.event(at: first),
-           case .gradeRecorded(let grade) = try event.decoded() {
-            made = grade.gradeID
-        }
-        return try json(Recorded(sequences: result.sequences, id: made), status: .created)
+        return try json(Recorded(sequences: result.sequences, id: id), status: .created)
     }
 }
 

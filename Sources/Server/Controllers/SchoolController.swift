@@ -25,11 +25,10 @@ struct SchoolController {
     func rollout(_ request: Request, context: SignedInContext) async throws -> Response {
         try requireSchoolReader(context)
         let day = try date(request, "date") ?? today
-        let report = try await context.person.school.read { source in
+        return rawJSON(try await context.person.school.viewJSON("rollout|\(day.iso)") { source in
             RolloutReport.combine([try RolloutReport.school(source, asOf: day.daysSinceEpoch)], asOf: day.daysSinceEpoch, scope: "school",
                                   district: try Lookup(source).school()?.district ?? "")
-        }
-        return rawJSON(try report.rendered(as: .json))
+        })
     }
 
     func academic(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -41,10 +40,9 @@ struct SchoolController {
         let period = try query(request, "period")
         let subject = try query(request, "subject")
         let day = today
-        let report = try await person.school.read {
+        return rawJSON(try await person.school.viewJSON("academic|\(classID)|\(period ?? "")|\(subject ?? "")|\(day.iso)") {
             try AcademicReport.query($0, class: classID, period: period, subject: subject, today: day.daysSinceEpoch)
-        }
-        return rawJSON(try report.rendered(as: .json))
+        })
     }
 
     func contingent(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -52,18 +50,19 @@ struct SchoolController {
         let day = try date(request, "date") ?? today
         let from = try date(request, "from"), to = try date(request, "to")
         guard (from == nil) == (to == nil) else { throw APIError.invalid("Укажите и from, и to, или ни одного.") }
-        let report = try await context.person.school.read {
+        let key = "contingent|\(day.iso)|\(from?.iso ?? "")|\(to?.iso ?? "")"
+        return rawJSON(try await context.person.school.viewJSON(key) {
             try ContingentReport.query($0, date: day.daysSinceEpoch, from: from?.daysSinceEpoch, to: to?.daysSinceEpoch)
-        }
-        return rawJSON(try report.rendered(as: .json))
+        })
     }
 
     func activity(_ request: Request, context: SignedInContext) async throws -> Response {
         try requireSchoolReader(context)
         let to = try date(request, "to") ?? today
         let from = try date(request, "from") ?? to.adding(days: -6)
-        let report = try await context.person.school.read { try ActivityReport.query($0, from: from.daysSinceEpoch, to: to.daysSinceEpoch) }
-        return rawJSON(try report.rendered(as: .json))
+        return rawJSON(try await context.person.school.viewJSON("activity|\(from.iso)|\(to.iso)") {
+            try ActivityReport.query($0, from: from.daysSinceEpoch, to: to.daysSinceEpoch)
+        })
     }
 
     struct ReasonRequest: Decodable {
@@ -80,8 +79,8 @@ struct SchoolController {
 
     private func changePeriod(_ request: Request, context: SignedInContext, close: Bool) async throws -> Response {
         try requireSchoolReader(context)
-        let body = try await request.decode(as: ReasonRequest.self, context: context)
-        let period = try context.parameters.require("period")
+        let body = try await decodeBody(ReasonRequest.self, request, context)
+        let period = try pathParameter(context, "period")
         let person = context.person
         let actor = person.school.recorder.withState { $0.actor(person.personID, preferring: [.administration, .coordinator]) }
         let result = try await person.school.record([ChangePeriodState(periodID: period, close: close, reason: body.reason ?? "", on: today)],
@@ -95,7 +94,7 @@ struct SchoolController {
 
     func secondFactorPolicy(_ request: Request, context: SignedInContext) async throws -> Response {
         try requireSchoolReader(context)
-        let body = try await request.decode(as: PolicyRequest.self, context: context)
+        let body = try await decodeBody(PolicyRequest.self, request, context)
         var roles: Set<Role> = []
         for name in body.roles {
             guard let role = Role(rawValue: name) else { throw APIError.invalid("Нет роли «\(name)».") }

@@ -47,16 +47,14 @@ struct SignInController {
     }
 
     func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.decode(as: SignInRequest.self, context: context)
+        let body = try await decodeBody(SignInRequest.self, request, context)
         let login = body.login.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
-        let throttleKey = "\(body.school ?? "")/\(login)"
-        let wait = await throttle.wait(login: throttleKey, address: address)
-        if wait > .zero {
-            telemetry.throttled.increment()
-            throw APIError.throttled(wait)
-        }
-        guard let school = campus.school(body.school), let credentials = school.school.credentials,
+        let school = campus.school(body.school)
+        // Counted by the school it resolves to: naming it or not is the same login.
+        let throttleKey = Self.throttleKey(school: school?.id ?? body.school ?? "", login: login)
+        try await waitTurn(login: throttleKey, address: address)
+        guard let school, let credentials = school.school.credentials,
               !login.isEmpty, login.utf8.count <= 100, !body.password.isEmpty, body.password.utf8.count <= 1024 else {
             // Still as slow as a real check: the answer's time says nothing either.
             let decoy = passwords.decoy
@@ -84,7 +82,7 @@ struct SignInController {
             return try await failed(login: throttleKey, address: address, context: context)
         }
         let owner = Actor(userID: account.personID, role: account.role)
-        let today = now.civilDate
+        let today = configuration.today(at: now)
         // The rules say whether the login may be used now (blocked, consent withdrawn).
         let trial = UseLogin(login: login, step: account.activated ? .signIn(.totp) : .activate, on: today)
         if let refusal = try school.recorder.check([Submission(trial, as: owner)]).first {
@@ -111,7 +109,8 @@ struct SignInController {
             userAgent: String((request.headers[.userAgent] ?? "").prefix(200)), pendingSecret: nil)
         context.sessions.createSession(session, expiresIn: configuration.idleTimeout)
         context.logger.notice("signed in", metadata: ["school": "\(school.id)", "login": "\(login)", "stage": "\(stage.rawValue)"])
-        return try json(SignInAnswer(stage: stage.rawValue, csrfToken: session.csrfToken, person: describe(account.personID, in: school)))
+        return try json(SignInAnswer(stage: stage.rawValue, csrfToken: session.csrfToken,
+                                     person: describe(account.personID, in: school, on: today)))
     }
 
     private func failed(login: String, address: String, context: AppRequestContext) async throws -> Response {
@@ -152,18 +151,18 @@ struct SignInController {
     func secondFactor(_ request: Request, context: SigningInContext) async throws -> Response {
         let person = context.person
         guard person.session.stage == .secondFactor else { throw APIError.signInUnfinished(person.session.stage) }
-        let body = try await request.decode(as: CodeRequest.self, context: context)
+        let body = try await decodeBody(CodeRequest.self, request, context)
         let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
-        let throttleKey = "\(person.school.id)/\(person.login)"
-        let wait = await throttle.wait(login: throttleKey, address: address)
-        if wait > .zero { throw APIError.throttled(wait) }
+        let throttleKey = Self.throttleKey(school: person.school.id, login: person.login)
+        try await waitTurn(login: throttleKey, address: address)
         guard let credentials = person.school.school.credentials,
               var factor = try credentials.secondFactor(of: person.login, in: person.school.log) else {
             throw APIError.signInUnfinished(.signedIn)
         }
         let now = configuration.clock()
         let use: SecondFactorUse
-        if let code = body.code, let step = Self.acceptedStep(code, secret: factor.secret, after: factor.lastStep, at: now) {
+        // The authenticator app keeps real time, whatever day the server is told it is.
+        if let code = body.code, let step = Self.acceptedStep(code, secret: factor.secret, after: factor.lastStep, at: Timestamp.now()) {
             factor.lastStep = step
             use = .totp
         } else if let typed = body.recoveryCode, let index = factor.recoveryCodeHashes.firstIndex(of: Self.recoveryHash(typed)) {
@@ -177,11 +176,12 @@ struct SignInController {
         await throttle.succeeded(login: throttleKey, address: address)
         // A code is good once; a recovery code too.
         try await credentials.write([.secondFactor(login: person.login, factor)], to: person.school.log)
-        _ = try await person.school.record([UseLogin(login: person.login, step: .signIn(use), on: now.civilDate)], as: try actor(person))
+        let today = configuration.today(at: now)
+        _ = try await person.school.record([UseLogin(login: person.login, step: .signIn(use), on: today)], as: try actor(person))
         telemetry.signIns.increment()
         let session = try await promote(context: context, to: .signedIn)
         return try json(SignInAnswer(stage: session.stage.rawValue, csrfToken: session.csrfToken,
-                                     person: describe(person.personID, in: person.school)))
+                                     person: describe(person.personID, in: person.school, on: today)))
     }
 
     /// The time step a code belongs to — this one, or the one before or after,
@@ -216,17 +216,22 @@ struct SignInController {
         let person = context.person
         let stage = person.session.stage
         guard stage == .changePassword || stage == .signedIn else { throw APIError.signInUnfinished(stage) }
-        let body = try await request.decode(as: PasswordRequest.self, context: context)
+        let body = try await decodeBody(PasswordRequest.self, request, context)
         let school = person.school
         guard let credentials = school.school.credentials else { throw APIError.notFound }
         let now = configuration.clock()
         if stage == .signedIn {
+            // Guessing the current password from a stolen session is throttled like signing in.
+            let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
+            let throttleKey = Self.throttleKey(school: school.id, login: person.login)
+            try await waitTurn(login: throttleKey, address: address)
             let current = body.currentPassword ?? ""
             let decoy = passwords.decoy
             let check = try await passwords.run {
                 try credentials.check(login: person.login, password: current, in: school.log, at: now, decoy: decoy)
             }
             guard case .matches = check else {
+                await throttle.failed(login: throttleKey, address: address)
                 telemetry.signInFailures.increment()
                 throw APIError(.forbidden, rule: "password-wrong", "Текущий пароль введён неверно.")
             }
@@ -235,7 +240,7 @@ struct SignInController {
         let newPassword = body.newPassword
         let hash = try await passwords.hash(newPassword)
         guard let account = school.recorder.withState({ $0.logins[person.login] }) else { throw APIError.notFound }
-        let today = now.civilDate
+        let today = configuration.today(at: now)
         var commands: [any Command] = []
         if !account.activated { commands.append(UseLogin(login: person.login, step: .activate, on: today)) }
         commands.append(UseLogin(login: person.login, step: .changePassword(hash: hash), on: today))
@@ -255,7 +260,8 @@ struct SignInController {
         await sessions.endAll(school: school.id, login: person.login, except: person.sessionKey)
         let session = try await promote(context: context, to: next)
         context.logger.notice("password changed", metadata: ["login": "\(person.login)"])
-        return try json(Recorded(sequences: result.sequences, stage: session.stage.rawValue, csrfToken: session.csrfToken))
+        return try json(Recorded(sequences: result.sequences, stage: session.stage.rawValue, csrfToken: session.csrfToken),
+                        status: .created)
     }
 
     // MARK: Signing out, "me", sessions
@@ -278,7 +284,7 @@ struct SignInController {
         let person = context.person
         let account = person.school.recorder.withState { $0.logins[person.login] }
         return try json(MeAnswer(stage: person.session.stage.rawValue, csrfToken: person.session.csrfToken,
-                                 person: describe(person.personID, in: person.school), secondFactor: account?.secondFactor ?? false,
+                                 person: describe(person.personID, in: person.school, on: configuration.today(at: configuration.clock())), secondFactor: account?.secondFactor ?? false,
                                  secondFactorRequired: account.map { a in person.school.recorder.withState { $0.requiresSecondFactor(a) } } ?? false))
     }
 
@@ -302,7 +308,7 @@ struct SignInController {
 
     func endSession(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        let handle = try context.parameters.require("handle")
+        let handle = try pathParameter(context, "handle")
         let own = await sessions.sessions(school: person.school.id, login: person.login)
         guard let (key, _) = own.first(where: { SignedInSession.handle(ofKey: $0.key) == handle }) else { throw APIError.notFound }
         if key == person.sessionKey {
@@ -342,6 +348,8 @@ struct SignInController {
     struct EnrolmentConfirmation: Encodable {
         var sequences: [UInt64]
         var stage: String
+        /// The session's new anti-forgery token.
+        var csrfToken: String
         /// Shown once: each lets its owner in once without the app.
         var recoveryCodes: [String]
     }
@@ -351,13 +359,13 @@ struct SignInController {
         guard let secret = context.sessions.session?.pendingSecret else {
             throw APIError.invalid("Сначала начните подключение приложения-аутентификатора.")
         }
-        let body = try await request.decode(as: CodeRequest.self, context: context)
+        let body = try await decodeBody(CodeRequest.self, request, context)
         let now = configuration.clock()
-        guard let code = body.code, let step = Self.acceptedStep(code, secret: secret, after: 0, at: now) else {
+        guard let code = body.code, let step = Self.acceptedStep(code, secret: secret, after: 0, at: Timestamp.now()) else {
             throw APIError(.unprocessableContent, rule: "second-factor-failed", "Код не подошёл. Введите текущий код из приложения.")
         }
         let codes = (0..<10).map { _ in Self.randomRecoveryCode() }
-        let today = now.civilDate
+        let today = configuration.today(at: now)
         var commands: [any Command] = [EnrolSecondFactor(login: person.login, secret: secret,
                                                          recoveryCodeHashes: codes.map(Self.recoveryHash), on: today)]
         let finishing = person.session.stage == .enrolSecondFactor
@@ -371,8 +379,8 @@ struct SignInController {
         context.sessions.withLockedSession { $0?.pendingSecret = nil }
         if finishing { telemetry.signIns.increment() }
         let session = try await promote(context: context, to: .signedIn)
-        return try json(EnrolmentConfirmation(sequences: result.sequences, stage: session.stage.rawValue,
-                                              recoveryCodes: codes))
+        return try json(EnrolmentConfirmation(sequences: result.sequences, stage: session.stage.rawValue, csrfToken: session.csrfToken,
+                                              recoveryCodes: codes), status: .created)
     }
 
     struct RemovalRequest: Decodable {
@@ -381,21 +389,38 @@ struct SignInController {
 
     func removeOwnSecondFactor(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        let body = try await request.decode(as: RemovalRequest.self, context: context)
+        let body = try await decodeBody(RemovalRequest.self, request, context)
         guard let credentials = person.school.school.credentials else { throw APIError.notFound }
         let now = configuration.clock()
+        let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
+        let throttleKey = Self.throttleKey(school: person.school.id, login: person.login)
+        try await waitTurn(login: throttleKey, address: address)
         let typed = body.password
         let decoy = passwords.decoy
         let check = try await passwords.run {
             try credentials.check(login: person.login, password: typed, in: person.school.log, at: now, decoy: decoy)
         }
-        guard case .matches = check else { throw APIError(.forbidden, rule: "password-wrong", "Пароль введён неверно.") }
-        let result = try await person.school.record([RemoveSecondFactor(login: person.login, reason: "", on: now.civilDate)],
+        guard case .matches = check else {
+            await throttle.failed(login: throttleKey, address: address)
+            throw APIError(.forbidden, rule: "password-wrong", "Пароль введён неверно.")
+        }
+        let result = try await person.school.record([RemoveSecondFactor(login: person.login, reason: "", on: configuration.today(at: now))],
                                                     as: try actor(person))
-        return try json(Recorded(sequences: result.sequences))
+        return try json(Recorded(sequences: result.sequences), status: .created)
     }
 
     // MARK: Helpers
+
+    static func throttleKey(school: String, login: String) -> String { "\(school)/\(login)" }
+
+    /// Throws 429 when the throttle says this login or address must wait.
+    private func waitTurn(login: String, address: String) async throws {
+        let wait = await throttle.wait(login: login, address: address)
+        if wait > .zero {
+            telemetry.throttled.increment()
+            throw APIError.throttled(wait)
+        }
+    }
 
     /// The person acting on their own login: in the login's role.
     private func actor(_ person: Person) throws -> Actor {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Projections
 import Records
 
@@ -119,14 +120,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError.notFound
         } catch is PasswordWork.Busy {
             throw APIError.busy
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, rule: "too-large", "Запрос слишком велик.")
         } catch let error as DecodingError {
             throw APIError.invalid("Тело запроса не того вида: \(Self.describe(error)).")
         } catch let error as HTTPError {
             switch error.status {
             case .contentTooLarge: throw APIError(.contentTooLarge, rule: "too-large", "Запрос слишком велик.")
             case .notFound: throw APIError.notFound
-            case .methodNotAllowed: throw APIError(.methodNotAllowed, rule: "method-not-allowed", "Этот метод здесь не принимается.")
-            case .badRequest: throw APIError.invalid("Запрос не разобран: \(error.body ?? "неверный вид").")
+            case .badRequest: throw APIError.invalid("Запрос не разобран.")
             case .unsupportedMediaType: throw APIError(.unsupportedMediaType, rule: Rule.invalidInput.rawValue,
                                                        "Тело запроса должно быть JSON (Content-Type: application/json).")
             default: throw APIError(error.status, rule: "http", error.body ?? error.status.reasonPhrase)

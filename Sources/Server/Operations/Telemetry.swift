@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import Synchronization
 
 /// The server's metrics, in one Prometheus registry served at `/metrics`:
 /// requests and their durations, sign-ins and their failures, how long appends
@@ -27,11 +28,30 @@ final class Telemetry: Sendable {
     }
 
     func request(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: .init(namespace: "letopis", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered."),
-                             labels: [("method", method), ("route", route), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: .init(namespace: "letopis", metricName: "http_request_duration", unitName: "seconds", helpText: "How long requests took to answer."),
-                                       labels: [("method", method), ("route", route)], buckets: buckets).record(duration)
+        // The registry looks metrics up by name and labels; a request only by its few words.
+        let (counter, histogram) = requestMetrics.withLock { known in
+            let key = RequestKey(method: method, route: route, status: status)
+            if let found = known[key] { return found }
+            let made = (
+                registry.makeCounter(descriptor: .init(namespace: "letopis", metricName: "http_requests", unitName: "total",
+                                                       helpText: "HTTP requests answered."),
+                                     labels: [("method", method), ("route", route), ("status", String(status))]),
+                registry.makeDurationHistogram(descriptor: .init(namespace: "letopis", metricName: "http_request_duration",
+                                                                 unitName: "seconds", helpText: "How long requests took to answer."),
+                                               labels: [("method", method), ("route", route)], buckets: buckets))
+            known[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(duration)
     }
+
+    private struct RequestKey: Hashable {
+        var method: String
+        var route: String
+        var status: Int
+    }
+    private let requestMetrics = Mutex<[RequestKey: (Counter, DurationHistogram)]>([:])
 
     func projectionLag(school: String, events: UInt64) {
         registry.makeGauge(descriptor: .init(namespace: "letopis", metricName: "projection_lag", unitName: "events", helpText: "Events recorded that the views have not applied yet."),
@@ -71,18 +91,15 @@ struct RequestLog: RouterMiddleware {
         let duration = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
         telemetry.request(method: request.method.rawValue, route: route, status: status, duration: duration)
-        let person = context.identity.map { "\($0.school.id)/\($0.personID)" } ?? "-"
-        let milliseconds = Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000
-        var metadata: Logger.Metadata = [
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(status)",
-            "ms": "\(String(format: "%.1f", milliseconds))", "person": "\(person)", "outcome": "\(outcome ?? "ok")",
-        ]
+        let person = context.note.who ?? "-"
+        let tenths = (duration.components.seconds * 10_000) + duration.components.attoseconds / 100_000_000_000_000
+        // One line, made by hand: this runs at every request.
+        let line = "\(request.method.rawValue) \(request.uri.path) \(status) \(tenths / 10).\(tenths % 10)ms \(person) \(outcome ?? "ok")"
         if let refused {
             telemetry.refusedAuthorizations.increment()
-            metadata["why"] = "\(refused)"
-            context.logger.warning("refused authorization", metadata: metadata)
+            context.logger.warning("refused authorization: \(line)", metadata: ["why": "\(refused)"])
         } else {
-            context.logger.info("request", metadata: metadata)
+            context.logger.info("\(line)")
         }
     }
 }

@@ -5,6 +5,7 @@ import NIOPosix
 import Projections
 import Records
 import SchoolService
+import Synchronization
 
 /// A school the server serves: opened once, with its rules' state and its
 /// views kept up with the log — including what the command line records
@@ -13,6 +14,8 @@ final class ServedSchool: Sendable {
     let school: OpenSchool
     let recorder: Recorder
     private let telemetry: Telemetry
+    /// Views' JSON already rendered, each kept while nothing it read changes.
+    let viewCache: ViewCache
 
     var id: String { school.id }
     var log: EventLog { school.log }
@@ -21,6 +24,8 @@ final class ServedSchool: Sendable {
         self.school = school
         self.telemetry = telemetry
         recorder = try school.recorder()
+        viewCache = ViewCache(position: school.views.position)
+        school.views.observe(with: viewCache)
     }
 
     /// Applies to the rules' state what was recorded since it last looked (by
@@ -31,8 +36,17 @@ final class ServedSchool: Sendable {
 
     /// Records commands as `actor`; afterwards signs the checkpoints that fell due.
     func record(_ commands: [any Command], as actor: Actor) async throws -> AppendResult {
+        try await timed { try await school.record(commands, as: actor) }
+    }
+
+    /// Records commands each as its own actor, atomically.
+    func record(_ submissions: [Submission]) async throws -> AppendResult {
+        try await timed { try await recorder.execute(submissions) }
+    }
+
+    private func timed(_ append: () async throws -> AppendResult) async throws -> AppendResult {
         let started = ContinuousClock.now
-        let result = try await school.record(commands, as: actor)
+        let result = try await append()
         telemetry.appendDuration.record(ContinuousClock.now - started)
         if !result.sequences.isEmpty { auditTrailDue() }
         return result
@@ -49,16 +63,58 @@ final class ServedSchool: Sendable {
         return try school.read(body)
     }
 
+    /// A view's JSON exactly as `--format json` writes it, caught up like `read`;
+    /// from the cache when no row the query read has changed since (`key` names
+    /// the query and every parameter it depends on).
+    func viewJSON(_ key: String, _ query: (any ViewSource) throws -> any RenderableView) async throws -> Data {
+        let head = try log.head()
+        if school.views.position < head {
+            try await NIOThreadPool.singleton.runIfActive { _ = try self.school.catchUpViews(through: head) }
+        }
+        if let hit = viewCache.value(for: key, viewsAt: school.views.position) { return hit }
+        let (data, reads, position) = try school.views.readWithPosition { source, position in
+            let recording = RecordingViewSource(source)
+            let view = try query(recording)
+            return (try view.rendered(as: .json), recording.reads, position)
+        }
+        viewCache.store(data, for: key, computedAt: position, reads: reads)
+        return data
+    }
+
     /// The views' distance behind the log, in events.
     func viewLag() throws -> UInt64 {
         let head = try log.head()
         return head - min(head, school.views.position)
     }
 
+    /// Signs the checkpoints that fell due and extends the audit index — once
+    /// for all the writes of a moment: at most one update runs, a second is
+    /// asked for while it does, and the rest fold into that one.
     private func auditTrailDue() {
+        let start = auditTrail.withLock { state -> Bool in
+            switch state {
+            case .idle: state = .running; return true
+            case .running, .again: state = .again; return false
+            }
+        }
+        guard start else { return }
         let school = self.school
-        Task.detached(priority: .utility) { _ = school.updateAuditTrail() }
+        Task.detached(priority: .utility) { [self] in
+            while true {
+                try? await Task.sleep(for: .milliseconds(200))
+                _ = school.updateAuditTrail()
+                let done = auditTrail.withLock { state -> Bool in
+                    if case .again = state { state = .running; return false }
+                    state = .idle
+                    return true
+                }
+                if done { return }
+            }
+        }
     }
+
+    private enum AuditTrailState { case idle, running, again }
+    private let auditTrail = Mutex(AuditTrailState.idle)
 }
 
 /// Every school of the store, opened for the server's whole life.

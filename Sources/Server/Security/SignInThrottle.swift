@@ -10,9 +10,13 @@ public struct ThrottlePolicy: Sendable {
     public var maximumLoginDelay: Duration = .seconds(36)
     /// And no more than this many failures of one login within an hour.
     public var failuresPerLoginPerHour = 100
-    /// Failures from one address (across logins) allowed without a delay…
+    /// Failures from one address (across logins) within `addressWindow` allowed
+    /// without a delay…
     public var freeFailuresPerAddress = 20
-    /// …after which its wait doubles from 1 s up to this.
+    public var addressWindow: Duration = .seconds(15 * 60)
+    /// …after which its wait doubles from 1 s up to this. A right password does
+    /// not clear an address's failures (one valid account must not reset them):
+    /// they leave the window as it moves on.
     public var maximumAddressDelay: Duration = .seconds(60)
 
     public init() {}
@@ -27,7 +31,7 @@ actor SignInThrottle {
         /// Failures since the last success.
         var consecutive = 0
         var lastFailure: ContinuousClock.Instant
-        /// Failures of the last hour (logins only), oldest first.
+        /// Recent failures, oldest first: a login's of the last hour, an address's of its window.
         var recent: [ContinuousClock.Instant] = []
     }
 
@@ -54,7 +58,9 @@ actor SignInThrottle {
                 wait = max(wait, oldest + .seconds(3600) - now)
             }
         }
-        if let record = addresses[address] {
+        if var record = addresses[address] {
+            let windowStart = now - policy.addressWindow
+            record.consecutive = record.recent.filter { $0 > windowStart }.count
             wait = max(wait, remaining(record, free: policy.freeFailuresPerAddress, cap: policy.maximumAddressDelay, now: now))
         }
         return wait
@@ -70,15 +76,15 @@ actor SignInThrottle {
         record.recent = record.recent.filter { $0 > hourAgo } + [now]
         logins[login] = record
         var byAddress = addresses[address] ?? Record(lastFailure: now)
-        byAddress.consecutive += 1
+        let windowStart = now - policy.addressWindow
+        byAddress.recent = byAddress.recent.filter { $0 > windowStart }.suffix(200) + [now]
         byAddress.lastFailure = now
         addresses[address] = byAddress
     }
 
-    /// A right password clears the login's delays (and the address's).
+    /// A right password clears the login's delays (not the address's: see `ThrottlePolicy`).
     func succeeded(login: String, address: String) {
         logins[login] = nil
-        addresses[address] = nil
     }
 
     /// The delay after `record`'s failures: none for the first `free`, then 1 s,

@@ -20,16 +20,30 @@ struct SessionGate: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let session = context.sessions.session, let id = request.cookies[cookieName]?.value {
-            let key = keyPrefix + String(id)
+        if let session = context.sessions.session, let id = Self.cookie(cookieName, in: request) {
+            let key = keyPrefix + id
             if let person = try await check(session, key: key, context: context) {
                 context.identity = person
                 context.sessionKey = key
+                context.note.who = "\(person.school.id)/\(person.personID)"
             } else {
                 context.sessions.clearSession()
             }
         }
         return try await next(request, context)
+    }
+
+    /// The session cookie's value, read straight from the header (the session
+    /// middleware parsed every cookie already; once is enough per request).
+    static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let trimmed = pair.drop { $0 == " " }
+                guard trimmed.hasPrefix(name), trimmed.dropFirst(name.count).first == "=" else { continue }
+                return String(trimmed.dropFirst(name.count + 1))
+            }
+        }
+        return nil
     }
 
     private func check(_ session: SignedInSession, key: String, context: Context) async throws -> Person? {
@@ -40,7 +54,7 @@ struct SessionGate: RouterMiddleware {
             return nil
         }
         try school.freshen()
-        let today = ServerClock.moscowDay(of: configuration.clock())
+        let today = configuration.today(at: configuration.clock())
         let refusal: String? = school.recorder.withState { state in
             guard let account = state.logins[session.login], account.personID == session.personID else { return "no such login" }
             if account.blocked { return "the login is blocked" }

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
+import ServiceLifecycle
 
 /// The server-side session store: hummingbird-auth's `SessionStorage` keeps
 /// its sessions here, and the server asks it for a person's sessions (to list
@@ -70,12 +72,20 @@ actor SessionStore: PersistDriver {
 
     var count: Int { entries.values.filter { !expired($0) }.count }
 
-    /// Drops expired sessions every minute.
+    /// Drops expired sessions every minute, until the server shuts down
+    /// (gracefully, as on SIGTERM: a service that waited for cancellation alone
+    /// would keep the server from ever stopping).
     func run() async throws {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(60))
-            entries = entries.filter { !expired($0.value) }
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(60))
+                await self.dropExpired()
+            }
         }
+    }
+
+    private func dropExpired() {
+        entries = entries.filter { !expired($0.value) }
     }
 
     private func expired(_ entry: Entry) -> Bool { entry.expires.map { $0 <= clock.now } ?? false }

@@ -3,6 +3,7 @@ import Audit
 import EventLog
 import Foundation
 import Projections
+import SchoolService
 import SchoolYear
 import Synchronization
 
@@ -20,11 +21,13 @@ struct DemoCommand: AsyncParsableCommand {
             and one reopening, moves, departures and arrivals, quarterly backups, rollout reports,
             diary acknowledgements and daily sign-ins. Then it builds every view and prints a
             summary with the commands to look at the results. Each school gets its signing key, and
-            a signed checkpoint at each period close and backup.
+            a signed checkpoint at each period close and backup. Last, the coordinator issues new slips
+            to sample people of the first school (see letopis demo-slips), which are printed: the
+            generated year is byte-identical for the same options, these last few events are dated today.
 
             The same options give byte-identical logs. Password hashes use 1,000 PBKDF2 rounds
             (stated in each hash) so that thousands of logins are made quickly: this is for the
-            demo only; real logins use 210,000. The logs are written without an fsync per
+            demo only; real logins use 600,000. The logs are written without an fsync per
             transaction and synced once at the end.
 
             Examples:
@@ -121,6 +124,11 @@ struct DemoCommand: AsyncParsableCommand {
         let ordered = ids.compactMap { results[$0] }
         print(DemoSummary(options: options, path: path, flag: storeOptions.store.map { "--store \($0) " } ?? "",
                           results: ordered, seconds: Date().timeIntervalSince(started)).text)
+        // Sign-in details for whoever looks at the demo through the server.
+        let school = try asCommandFailure { try OpenSchool.open(store: store, school: ids[0]) }
+        defer { school.close() }
+        let slips = try await DemoSlips.issue(in: school)
+        print("\n" + DemoSlips.text(slips))
     }
 
     struct SchoolResult: Sendable {

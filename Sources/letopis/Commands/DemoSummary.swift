@@ -83,6 +83,7 @@ struct DemoSummary {
               letopis audit anomalies \(flag)\(school)--from \(year)-09-01 --to \(year)-12-31
               letopis audit verify \(flag)\(school)
               letopis print journal \(flag)\(school)--class \(grade)А --out \(grade)А.pdf
+              letopis serve \(flag)                 # then http://127.0.0.1:8080 (docs/api.md)
             """
         // The flags end in a space; a line must not.
         return lines.split(separator: "\n", omittingEmptySubsequences: false)

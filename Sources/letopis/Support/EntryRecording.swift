@@ -50,6 +50,7 @@ struct EntrySession {
 }
 
 /// Runs `body`, turning a broken rule into exit status 2 with the rule named.
+@discardableResult
 func refusalsAsFailures<R>(_ body: () async throws -> R) async throws -> R {
     do {
         return try await body()
