@@ -44,7 +44,19 @@ public final class OpenSchool: Sendable {
         credentials = readOnly ? nil : try CredentialTable(log: log)
     }
 
-    public func close() { log.close() }
+    /// Closes the log, once an audit-trail update under way has finished;
+    /// one asked for afterwards does nothing.
+    public func close() {
+        closed.withLock { closed in
+            guard !closed else { return }
+            closed = true
+            log.close()
+        }
+    }
+
+    /// Set by `close`; guards the log against work that outlives the door (the
+    /// server's audit-trail update runs apart from the requests that asked for it).
+    private let closed = Mutex(false)
 
     // MARK: Recording
 
@@ -80,8 +92,11 @@ public final class OpenSchool: Sendable {
     /// returned as a warning, and the next recording catches up.
     @discardableResult
     public func updateAuditTrail() -> (signed: [SignedCheckpoint], warning: String?) {
-        let (result, warning) = Checkpointer.afterRecording(store: store, log: log)
-        return (result?.signed ?? [], warning)
+        closed.withLock { closed in
+            guard !closed else { return ([], "the log of \(id) is closed; the next recording catches up") }
+            let (result, warning) = Checkpointer.afterRecording(store: store, log: log)
+            return (result?.signed ?? [], warning)
+        }
     }
 
     // MARK: Credentials

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import NIOCore
@@ -24,17 +25,22 @@ struct APIError: Error, HTTPResponseError, Sendable {
         self.headers = headers
     }
 
+    /// The rules that say the person may not do something (403), rather than that it is wrong (422).
+    static let authorizationRules: Set<Rule> = [.roleRequired, .ownClassOnly, .notLessonTeacher]
+
     /// A refusal by the rules: 403 when the person may not do it, 422 otherwise.
     init(_ violation: RuleViolation) {
-        let forbidden: Set<Rule> = [.roleRequired, .ownClassOnly, .notLessonTeacher]
-        self.init(forbidden.contains(violation.rule) ? .forbidden : .unprocessableContent, rule: violation.rule.rawValue,
+        self.init(Self.authorizationRules.contains(violation.rule) ? .forbidden : .unprocessableContent, rule: violation.rule.rawValue,
                   violation.description)
         self.violation = violation
     }
 
+    /// A batch refused whole: 403 when every refusal is one of authorization, 422 otherwise.
     init(_ rejected: BatchRejected) {
         let first = rejected.failures.first?.violation
-        self.init(.unprocessableContent, rule: first?.rule.rawValue ?? Rule.invalidInput.rawValue, rejected.description)
+        let forbidden = !rejected.failures.isEmpty && rejected.failures.allSatisfy { Self.authorizationRules.contains($0.violation.rule) }
+        self.init(forbidden ? .forbidden : .unprocessableContent, rule: first?.rule.rawValue ?? Rule.invalidInput.rawValue,
+                  rejected.description)
         violation = first
         failures = rejected.failures
     }
@@ -82,7 +88,7 @@ struct APIError: Error, HTTPResponseError, Sendable {
 
     /// Whether this answer refuses the person something they asked for.
     var isRefusedAuthorization: Bool {
-        refusal != nil || rule == "forgery" || [Rule.roleRequired, .ownClassOnly, .notLessonTeacher].map(\.rawValue).contains(rule)
+        refusal != nil || rule == "forgery" || Self.authorizationRules.map(\.rawValue).contains(rule)
     }
 
     // MARK: HTTPResponseError
@@ -122,6 +128,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError.busy
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, rule: "too-large", "Запрос слишком велик.")
+        } catch EventLogError.oversizedEvent {
+            // A text that fits the request but not one event of the log (a topic of 100 KB): the client's to shorten.
+            throw APIError(.contentTooLarge, rule: "too-large", "Запись слишком велика: сократите текст и повторите.")
         } catch let error as DecodingError {
             throw APIError.invalid("Тело запроса не того вида: \(Self.describe(error)).")
         } catch let error as HTTPError {

@@ -41,7 +41,14 @@ final class ServedSchool: Sendable {
 
     /// Records commands each as its own actor, atomically.
     func record(_ submissions: [Submission]) async throws -> AppendResult {
-        try await timed { try await recorder.execute(submissions) }
+        try await timed {
+            do {
+                return try await recorder.execute(submissions)
+            } catch let rejected as BatchRejected where submissions.count == 1 && rejected.failures.count == 1 {
+                // One command is refused as itself: the rule's own message, as the command line prints it.
+                throw rejected.failures[0].violation
+            }
+        }
     }
 
     private func timed(_ append: () async throws -> AppendResult) async throws -> AppendResult {

@@ -69,8 +69,10 @@ struct SessionGate: RouterMiddleware {
         }
         let viewer = school.recorder.withState { $0.viewer(session.personID, on: today) }!
         // The idle timeout moves on with use; once a minute is close enough, and
-        // spares rewriting the session (and its cookie) at every request.
-        if now.timeIntervalSince(session.lastSeen) > 60 {
+        // spares rewriting the session (and its cookie) at every request — sooner
+        // for an idle timeout of a few minutes, which a minute's wait would outlast.
+        let refreshAfter = min(60, Double(configuration.idleTimeout.components.seconds) / 4)
+        if now.timeIntervalSince(session.lastSeen) > refreshAfter {
             context.sessions.withLockedSession { data in
                 data?.lastSeen = now
                 data?.expiresIn = configuration.idleTimeout

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import ServiceLifecycle
-import ServiceLifecycle
 
 /// The server-side session store: hummingbird-auth's `SessionStorage` keeps
 /// its sessions here, and the server asks it for a person's sessions (to list
