@@ -194,6 +194,7 @@ let package = Package(
                 "Server", "SchoolService", "Records", "SchoolYear", "EventLog", "Catalog", "letopis", "ProgramRunner",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "Projections", "Audit", "EventLog", "letopis", "ProgramRunner"]),

@@ -21,7 +21,7 @@ public final class Recorder: Sendable {
     let credentials: CredentialTable?
     private let core: Mutex<Core>
     private let clock: @Sendable () -> Timestamp
-    private let makeID: Mutex<@Sendable (Timestamp) -> UUID>
+    private let makeID: Mutex<IDMaker>
 
     struct Core {
         var state: SchoolState
@@ -37,7 +37,7 @@ public final class Recorder: Sendable {
     public init(log: EventLog, clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) throws {
         self.log = log
         self.clock = clock
-        self.makeID = Mutex({ _ in UUID.timeOrdered() })
+        self.makeID = Mutex(IDMaker { _ in UUID.timeOrdered() })
         let (state, position) = try SchoolState.fold(log)
         core = Mutex(Core(state: state, position: position))
         // A read-only log has no credentials table to write; nothing is recorded there.
@@ -60,7 +60,15 @@ public final class Recorder: Sendable {
     /// Replaces how event ids are made (a generator of past years makes them
     /// from its seed, so that the same seed gives the same log).
     public func useEventIDs(_ make: @escaping @Sendable (Timestamp) -> UUID) {
-        makeID.withLock { $0 = make }
+        makeID.withLock { $0 = IDMaker(make) }
+    }
+
+    /// How event ids are made. A class: a closure kept in a `Mutex` itself would
+    /// be wrapped in one more reabstraction thunk at every access, and calls to
+    /// it would grow slower and slower.
+    private final class IDMaker: Sendable {
+        let make: @Sendable (Timestamp) -> UUID
+        init(_ make: @escaping @Sendable (Timestamp) -> UUID) { self.make = make }
     }
 
     /// Records one command; throws the rule it breaks and records nothing then.
@@ -126,7 +134,7 @@ public final class Recorder: Sendable {
         var credentials: [CredentialChange] = []
         var failures: [(index: Int, violation: RuleViolation)] = []
         let now = clock()
-        let makeID = self.makeID.withLock { $0 }
+        let makeID = self.makeID.withLock { $0 }.make
         for (index, submission) in batch.enumerated() {
             let at = submission.at ?? now
             do {

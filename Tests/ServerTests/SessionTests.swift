@@ -1,6 +1,8 @@
 import EventLog
 import Foundation
+import Hummingbird
 import ProgramRunner
+import Synchronization
 import Testing
 
 /// Sessions end on the server: at sign-out, when the person ends one of their
@@ -96,39 +98,56 @@ import Testing
     }
 
     @Test func aSessionEndsAfterTheIdleTimeoutAndUseKeepsItOpen() async throws {
-        try await TestServer.run(signIn: [.parent], configure: { $0.idleTimeout = .seconds(2) }) { server in
+        // The server's session time is moved by hand: the test does not depend on the machine's speed.
+        let time = ManualTime()
+        try await TestServer.run(signIn: [.parent], configure: { $0.realTime = time.now }) { server in
             let browser = server.visitor(.parent)
-            // In use for twice the idle timeout: still open.
-            let clock = ContinuousClock()
-            let start = clock.now
-            while clock.now - start < .seconds(4) {
+            // In use every 20 minutes for 2 hours (four times the 30-minute idle timeout): still open.
+            for step in 1...6 {
+                time.advance(minutes: 20)
                 let reply = try await server.get("/api/v1/children", as: browser)
-                #expect(reply.status == .ok, "in use \(clock.now - start) after signing in: \(reply)")
-                if reply.status != .ok { return }
-                try await Task.sleep(for: .milliseconds(400))
+                #expect(reply.status == .ok, "in use \(step * 20) minutes after signing in: \(reply)")
             }
-            // Then left alone longer than the timeout.
-            try await Task.sleep(for: .milliseconds(2_500))
+            // Then left alone for 29 minutes: open; for 31 more: ended on the server.
+            time.advance(minutes: 29)
+            #expect(try await server.get("/api/v1/children", as: browser).status == .ok)
+            time.advance(minutes: 31)
             let idle = try await server.get("/api/v1/children", as: browser)
             #expect(idle.status == .unauthorized, "\(idle)")
+            time.advance(minutes: -60)
+            #expect(try await server.get("/api/v1/children", as: browser).status == .unauthorized, "an ended session stays ended")
         }
     }
 
     @Test func aSessionEndsAfterTheAbsoluteTimeoutHoweverBusy() async throws {
-        try await TestServer.run(signIn: [], configure: { $0.absoluteTimeout = .seconds(3) }) { server in
+        let time = ManualTime()
+        try await TestServer.run(signIn: [.parent], configure: { $0.realTime = time.now }) { server in
             let browser = server.visitor(.parent)
-            let clock = ContinuousClock()
-            let start = clock.now
-            try await server.activate(.parent)
-            var last = try await server.get("/api/v1/children", as: browser)
-            #expect(last.status == .ok)
-            while last.status == .ok && clock.now - start < .seconds(6) {
-                try await Task.sleep(for: .milliseconds(250))
-                last = try await server.get("/api/v1/children", as: browser)
+            // Busy every 10 minutes: open until 12 hours after the sign-in, ended right after.
+            for _ in 1...71 {
+                time.advance(minutes: 10)
+                let reply = try await server.get("/api/v1/children", as: browser)
+                #expect(reply.status == .ok, "\(reply)")
+                if reply.status != .ok { return }
             }
-            let ended = clock.now - start
-            #expect(last.status == .unauthorized, "\(last)")
-            #expect(ended >= .seconds(3) && ended < .seconds(4), "ended after \(ended)")
+            time.advance(minutes: 9)
+            #expect(try await server.get("/api/v1/children", as: browser).status == .ok, "11 h 59 min after the sign-in")
+            time.advance(minutes: 2)
+            let late = try await server.get("/api/v1/children", as: browser)
+            #expect(late.status == .unauthorized, "12 h 1 min after the sign-in: \(late)")
         }
+    }
+}
+
+/// A clock moved by hand, for the server's session time.
+final class ManualTime: Sendable {
+    private let current = Mutex(Date())
+
+    var now: @Sendable () -> Date { { self.current.withLock { $0 } } }
+
+    func advance(minutes: Int) { advance(seconds: Double(minutes) * 60) }
+
+    func advance(seconds: Double) {
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
     }
 }

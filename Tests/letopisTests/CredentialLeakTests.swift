@@ -38,7 +38,8 @@ import Testing
             }
         }
         log.close()
-        #expect(logins.count > 100, "the demo issues logins to staff, students and parents")
+        // 60 students, their parents and the staff: logins issued over the first three weeks.
+        #expect(logins.count > 50, "the demo issues logins to staff, students and parents")
 
         // The export's lines, and the stored bytes each line carries in base64.
         var exported = Data(export.out.utf8)

@@ -47,7 +47,7 @@ public enum LetopisServer {
 struct Parts: Sendable {
     let configuration: ServerConfiguration
     let campus: Campus
-    let sessions = SessionStore()
+    let sessions: SessionStore
     let throttle: SignInThrottle
     let passwords: PasswordWork
     let telemetry: Telemetry
@@ -55,7 +55,8 @@ struct Parts: Sendable {
     init(configuration: ServerConfiguration, campus: Campus, telemetry: Telemetry) {
         self.configuration = configuration
         self.campus = campus
-        throttle = SignInThrottle(policy: configuration.throttle)
+        sessions = SessionStore(now: configuration.realTime)
+        throttle = SignInThrottle(policy: configuration.throttle, now: configuration.realTime)
         passwords = PasswordWork(threads: configuration.hashingThreads, queue: configuration.hashingQueue, rounds: configuration.passwordRounds)
         self.telemetry = telemetry
     }

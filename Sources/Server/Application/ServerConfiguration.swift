@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable {
     /// Serve as if today were this date (the time of day stays real): for a
     /// demonstration or a trial on a school year that is not the current one.
     public var today: CivilDate?
+    /// Real time, whatever `today` says, which sessions (since the sign-in, since
+    /// the last request) and the sign-in throttle are kept by; a test may move it by hand.
+    public var realTime: @Sendable () -> Date = { Date() }
     /// Threads that hash passwords (PBKDF2, about 0.3 s each), apart from the ones
     /// that answer requests; and how many sign-ins may wait for one.
     public var hashingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)

@@ -104,7 +104,7 @@ struct SignInController {
         // A new session (a new id) at every sign-in; the one the request came with ends.
         if let old = context.sessionKey { try await sessions.remove(key: old) }
         let session = SignedInSession(
-            school: school.id, login: login, personID: account.personID, stage: stage, signedInAt: Date(), lastSeen: Date(),
+            school: school.id, login: login, personID: account.personID, stage: stage, signedInAt: configuration.realTime(), lastSeen: configuration.realTime(),
             csrfToken: Self.randomToken(), address: address,
             userAgent: String((request.headers[.userAgent] ?? "").prefix(200)), pendingSecret: nil)
         context.sessions.createSession(session, expiresIn: configuration.idleTimeout)

@@ -6,6 +6,8 @@ import Foundation
 public struct ThrottlePolicy: Sendable {
     /// Failures of one login allowed without a delay.
     public var freeFailuresPerLogin = 5
+    /// The first delay, after the free failures; each further failure doubles it.
+    public var firstDelay: Duration = .seconds(1)
     /// After them, the wait doubles from 1 s up to this.
     public var maximumLoginDelay: Duration = .seconds(36)
     /// And no more than this many failures of one login within an hour.
@@ -30,36 +32,37 @@ actor SignInThrottle {
     private struct Record {
         /// Failures since the last success.
         var consecutive = 0
-        var lastFailure: ContinuousClock.Instant
+        var lastFailure: Date
         /// Recent failures, oldest first: a login's of the last hour, an address's of its window.
-        var recent: [ContinuousClock.Instant] = []
+        var recent: [Date] = []
     }
 
     private let policy: ThrottlePolicy
-    private let clock = ContinuousClock()
+    private let now: @Sendable () -> Date
     private var logins: [String: Record] = [:]
     private var addresses: [String: Record] = [:]
     /// Bounds the memory a flood of made-up logins can take.
     private let capacity = 200_000
 
-    init(policy: ThrottlePolicy) {
+    init(policy: ThrottlePolicy, now: @escaping @Sendable () -> Date = { Date() }) {
         self.policy = policy
+        self.now = now
     }
 
     /// How long the caller must still wait before trying `login` from `address`; zero when it may try now.
     func wait(login: String, address: String) -> Duration {
-        let now = clock.now
+        let now = self.now()
         var wait = Duration.zero
         if let record = logins[login] {
             wait = max(wait, remaining(record, free: policy.freeFailuresPerLogin, cap: policy.maximumLoginDelay, now: now))
-            let hourAgo = now - .seconds(3600)
+            let hourAgo = now.addingTimeInterval(-3600)
             let recent = record.recent.filter { $0 > hourAgo }
             if recent.count >= policy.failuresPerLoginPerHour, let oldest = recent.first {
-                wait = max(wait, oldest + .seconds(3600) - now)
+                wait = max(wait, Self.duration(oldest.addingTimeInterval(3600).timeIntervalSince(now)))
             }
         }
         if var record = addresses[address] {
-            let windowStart = now - policy.addressWindow
+            let windowStart = now.addingTimeInterval(-Self.seconds(policy.addressWindow))
             record.consecutive = record.recent.filter { $0 > windowStart }.count
             wait = max(wait, remaining(record, free: policy.freeFailuresPerAddress, cap: policy.maximumAddressDelay, now: now))
         }
@@ -67,16 +70,16 @@ actor SignInThrottle {
     }
 
     func failed(login: String, address: String) {
-        let now = clock.now
+        let now = self.now()
         if logins.count >= capacity || addresses.count >= capacity { forgetOldest() }
         var record = logins[login] ?? Record(lastFailure: now)
         record.consecutive += 1
         record.lastFailure = now
-        let hourAgo = now - .seconds(3600)
+        let hourAgo = now.addingTimeInterval(-3600)
         record.recent = record.recent.filter { $0 > hourAgo } + [now]
         logins[login] = record
         var byAddress = addresses[address] ?? Record(lastFailure: now)
-        let windowStart = now - policy.addressWindow
+        let windowStart = now.addingTimeInterval(-Self.seconds(policy.addressWindow))
         byAddress.recent = byAddress.recent.filter { $0 > windowStart }.suffix(200) + [now]
         byAddress.lastFailure = now
         addresses[address] = byAddress
@@ -87,19 +90,25 @@ actor SignInThrottle {
         logins[login] = nil
     }
 
-    /// The delay after `record`'s failures: none for the first `free`, then 1 s,
-    /// 2 s, 4 s… up to `cap`, counted from the last failure.
-    private func remaining(_ record: Record, free: Int, cap: Duration, now: ContinuousClock.Instant) -> Duration {
+    /// The delay after `record`'s failures: none for the first `free`, then
+    /// `firstDelay` (1 s), twice that, four times… up to `cap`, counted from the last failure.
+    private func remaining(_ record: Record, free: Int, cap: Duration, now: Date) -> Duration {
         guard record.consecutive >= free else { return .zero }
         let exponent = min(record.consecutive - free, 20)
-        let delay = min(Duration.seconds(1 << exponent), cap)
-        let elapsed = now - record.lastFailure
+        let delay = min(policy.firstDelay * (1 << exponent), cap)
+        let elapsed = Self.duration(now.timeIntervalSince(record.lastFailure))
         return elapsed >= delay ? .zero : delay - elapsed
     }
 
     private func forgetOldest() {
-        let hourAgo = clock.now - .seconds(3600)
+        let hourAgo = now().addingTimeInterval(-3600)
         logins = logins.filter { $0.value.lastFailure > hourAgo }
         addresses = addresses.filter { $0.value.lastFailure > hourAgo }
     }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func duration(_ interval: TimeInterval) -> Duration { .milliseconds(Int64((interval * 1000).rounded(.up))) }
 }

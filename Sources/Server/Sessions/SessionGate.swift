@@ -47,7 +47,7 @@ struct SessionGate: RouterMiddleware {
     }
 
     private func check(_ session: SignedInSession, key: String, context: Context) async throws -> Person? {
-        let now = Date()
+        let now = configuration.realTime()
         guard now.timeIntervalSince(session.signedInAt) < Double(configuration.absoluteTimeout.components.seconds),
               let school = campus.school(session.school) else {
             context.logger.info("session ended: past its absolute timeout", metadata: ["login": "\(session.login)"])
@@ -55,19 +55,23 @@ struct SessionGate: RouterMiddleware {
         }
         try school.freshen()
         let today = configuration.today(at: configuration.clock())
-        let refusal: String? = school.recorder.withState { state in
-            guard let account = state.logins[session.login], account.personID == session.personID else { return "no such login" }
-            if account.blocked { return "the login is blocked" }
-            if account.personKind != .staff, state.consents[account.personID]?.isGiven != true { return "no consent in force" }
-            if state.viewer(account.personID, on: today) == nil { return "no longer a member of the school" }
-            return nil
+        // One look at the state: may the login still be used, and who is its owner today.
+        let checked: Result<Viewer, Refusal> = school.recorder.withState { state in
+            guard let account = state.logins[session.login], account.personID == session.personID else { return .failure("no such login") }
+            if account.blocked { return .failure("the login is blocked") }
+            if account.personKind != .staff, state.consents[account.personID]?.isGiven != true { return .failure("no consent in force") }
+            guard let viewer = state.viewer(account.personID, on: today) else { return .failure("no longer a member of the school") }
+            return .success(viewer)
         }
-        if let refusal {
+        let viewer: Viewer
+        switch checked {
+        case .success(let found):
+            viewer = found
+        case .failure(let refusal):
             let ended = await sessions.endAll(school: session.school, login: session.login)
-            context.logger.notice("sessions ended", metadata: ["login": "\(session.login)", "why": "\(refusal)", "count": "\(ended)"])
+            context.logger.notice("sessions ended", metadata: ["login": "\(session.login)", "why": "\(refusal.why)", "count": "\(ended)"])
             return nil
         }
-        let viewer = school.recorder.withState { $0.viewer(session.personID, on: today) }!
         // The idle timeout moves on with use; once a minute is close enough, and
         // spares rewriting the session (and its cookie) at every request — sooner
         // for an idle timeout of a few minutes, which a minute's wait would outlast.
@@ -80,4 +84,10 @@ struct SessionGate: RouterMiddleware {
         }
         return Person(school: school, session: session, sessionKey: key, viewer: viewer)
     }
+}
+
+/// Why a session may not go on.
+private struct Refusal: Error, ExpressibleByStringLiteral {
+    let why: String
+    init(stringLiteral why: String) { self.why = why }
 }

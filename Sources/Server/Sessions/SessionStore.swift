@@ -11,13 +11,17 @@ import ServiceLifecycle
 actor SessionStore: PersistDriver {
     private struct Entry {
         var value: any Sendable
-        var expires: ContinuousClock.Instant?
+        var expires: Date?
         /// school/login, for sessions of people.
         var owner: String?
     }
 
     private var entries: [String: Entry] = [:]
-    private let clock = ContinuousClock()
+    private let now: @Sendable () -> Date
+
+    init(now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
+    }
 
     static func owner(school: String, login: String) -> String { "\(school)/\(login)" }
 
@@ -30,7 +34,7 @@ actor SessionStore: PersistDriver {
     func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         let owner = (value as? SignedInSession).map { Self.owner(school: $0.school, login: $0.login) }
         let kept = entries[key]?.expires
-        entries[key] = Entry(value: value, expires: expires.map { clock.now + $0 } ?? kept, owner: owner)
+        entries[key] = Entry(value: value, expires: expires.map { now().addingTimeInterval(Self.seconds($0)) } ?? kept, owner: owner)
     }
 
     func get<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> Object? {
@@ -44,7 +48,7 @@ actor SessionStore: PersistDriver {
         purge(key)
         guard let entry = entries[key] else { return nil }
         guard let object = entry.value as? Object else { throw PersistError.invalidConversion }
-        return (object, entry.expires.map { $0 - clock.now })
+        return (object, entry.expires.map { .milliseconds(Int64($0.timeIntervalSince(now()) * 1000)) })
     }
 
     func remove(key: String) async throws {
@@ -87,7 +91,11 @@ actor SessionStore: PersistDriver {
         entries = entries.filter { !expired($0.value) }
     }
 
-    private func expired(_ entry: Entry) -> Bool { entry.expires.map { $0 <= clock.now } ?? false }
+    private func expired(_ entry: Entry) -> Bool { entry.expires.map { $0 <= now() } ?? false }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
 
     private func purge(_ key: String) {
         if let entry = entries[key], expired(entry) { entries[key] = nil }
