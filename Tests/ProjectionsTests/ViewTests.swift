@@ -55,6 +55,25 @@ func withViews<R>(_ body: (ProjectionRunner) throws -> R) async throws -> R {
         #expect(journal.lessons[2].homework == "№ 15")
     }
 
+    @Test func aLessonHeldAgainAfterVoidingStartsWithoutItsOldGrades() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let log = try EventLog.create(at: dir.path, school: "sch-test", options: .init(durable: false))
+        defer { log.close() }
+        var scenario = Scenario.build()
+        // 18.09 was voided on 19.09 (with Иванов's 2); the lesson did take place after all.
+        scenario.lesson("2024-09-18", 2, topic: "Деление (повторно записан)", entry: "tt2")
+        try await log.append(scenario.events)
+        let runner = try ProjectionRunner(log: log)
+        try runner.catchUp()
+        let journal = try runner.read { try ClassJournal.query($0, class: "5А", subject: "Математика", period: "1 четверть") }
+        #expect(journal.lessons.map(\.date).last == "2024-09-18")
+        #expect(journal.lessons.last?.topic == "Деление (повторно записан)")
+        let ivanov = try #require(journal.students.first { $0.id == "S0001" })
+        #expect(ivanov.cells.map(ClassJournal.cellText).last == "")
+        #expect(ivanov.average == 4.67)
+    }
+
     @Test func groupJournalDefaultsToTheGroupSubject() async throws {
         let journal = try await withViews { runner in
             try runner.read { try ClassJournal.query($0, group: "5А/англ-1", period: "2024-T1") }

@@ -193,6 +193,19 @@ import Testing
                                       as: F.math, at: at("2024-09-10"))
     }
 
+    @Test func aVoidedLessonTakesItsGradesWithItEvenWhenHeldAgain() async throws {
+        let f = try await F()
+        defer { f.cleanup() }
+        let id = try await lesson(f, date: "2024-09-09")
+        try await f.run(RecordGrade(lessonID: id, studentID: "S0001", value: "3", workTypeID: "answer"), as: F.math, at: at("2024-09-09"))
+        try await f.run(VoidLesson(lessonID: id, reason: "урок не проводился"), as: F.math, at: at("2024-09-10"))
+        _ = try await lesson(f, date: "2024-09-09")
+        let v = try await f.expectRefusal(.alreadyVoided, CorrectGrade(gradeID: "M000001", value: "4", reason: "ошибка"),
+                                          as: F.math, at: at("2024-09-10"))
+        #expect(v.record == "оценка M000001")
+        #expect(await f.recorder.state.grades["M000001"]?.voided == true)
+    }
+
     // MARK: registers and calendar
 
     @Test func enrolmentGraduationAndCalendar() async throws {

@@ -147,6 +147,11 @@ import Testing
                 }
             }
             #expect(try server.snapshot() == before, "an unreadable request recorded something")
+            // In a batch, the element and the field at fault are named.
+            let batch = TestServer.encode([["lesson": t.mondayLesson, "student": t.child, "value": "5", "workType": "answer"],
+                                           ["lesson": t.mondayLesson, "student": t.child, "value": 5, "workType": "answer"]])
+            let element = try await server.send(.post, "/api/v1/grades", as: server.visitor(.teacher), body: batch)
+            #expect(element.status == .badRequest && element.message?.contains("«1.value»") == true, "\(element)")
 
             // A topic within the request's limit but beyond what one event holds: the client's to shorten, and nothing recorded.
             let huge = try await server.send(.post, "/api/v1/lesson/topic", as: server.visitor(.teacher),

@@ -77,6 +77,27 @@ import Testing
         }
     }
 
+    @Test func theRightPasswordDoesNotForgiveWrongCodes() async throws {
+        let time = ManualTime()
+        try await TestServer.run(signIn: [.teacher], configure: { $0.realTime = time.now }) { server in
+            let teacher = server.visitor(.teacher), sample = server.template.sample(.teacher)
+            let started = try await server.send(.post, "/api/v1/second-factor/enrolment", as: teacher)
+            let app = Authenticator(base32: try #require(started.json["secret"] as? String))
+            let confirmed = try await server.post("/api/v1/second-factor/enrolment/confirmation", ["code": app.code()], as: teacher)
+            #expect(confirmed.status == .created, "\(confirmed)")
+            // Whoever has the password guesses codes, signing in afresh before each guess.
+            for guess in 1...5 {
+                let browser = Visitor(.teacher, sample: sample)
+                let first = try await server.signIn(browser, login: sample.login, password: sample.password)
+                #expect(first.status == .ok && first.json["stage"] as? String == "second-factor", "guess \(guess): \(first)")
+                let wrong = try await server.post("/api/v1/sign-in/second-factor", ["code": app.code(at: Date() - 600)], as: browser)
+                #expect(wrong.status == .unauthorized, "guess \(guess): \(wrong)")
+            }
+            let held = try await server.signIn(Visitor(.teacher, sample: sample), login: sample.login, password: sample.password)
+            #expect(held.status == .tooManyRequests && held.rule == "sign-in-throttled", "\(held)")
+        }
+    }
+
     @Test func theSchoolsPolicyMakesStaffInThoseRolesEnrolBeforeTheyAreIn() async throws {
         try await TestServer.run(signIn: [.administration]) { server in
             let policy = try await server.post("/api/v1/second-factor/policy", ["roles": ["teacher"]], as: server.visitor(.administration))

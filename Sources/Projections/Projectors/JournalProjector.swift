@@ -7,7 +7,7 @@ import Foundation
 /// value before each change — something only this projector knows.
 public struct JournalProjector: Projector {
     public let name = "journal"
-    public let version = 2
+    public let version = 3
 
     public init() {}
 
@@ -113,7 +113,9 @@ public struct JournalProjector: Projector {
             try lesson(m.lessonID, s) { row in
                 row.voided = true
                 row.voidReason = m.reason
-                for grade in row.grades where !grade.voided {
+                for (index, grade) in row.grades.enumerated() where !grade.voided {
+                    // Voided with the lesson, so a lesson held again shows none of them.
+                    row.grades[index].voided = true
                     log(e, s, ChangeRow(
                         kind: "grade", action: "voided", student: grade.student, classID: row.classID, subject: row.subject,
                         target: m.lessonID, gradeID: grade.id, lessonDate: row.date, before: Self.describe(grade),

@@ -30,6 +30,9 @@ public final class ViewCache: ViewChangeObserver, Sendable {
         var order: [String] = []
         var bytes = 0
         var buckets: [UInt64]
+        /// Per table, the prefix lengths answers scanned by: a write moves the
+        /// buckets of its prefixes of those lengths only.
+        var prefixLengths: [Int: Set<Int>] = [:]
         var epoch: UInt64 = 0
         /// The views' position after the last batch reported (or the last flush).
         var watermark: UInt64
@@ -39,7 +42,7 @@ public final class ViewCache: ViewChangeObserver, Sendable {
     private let bucketMask: Int
     private let maximumBytes: Int
 
-    public init(position: UInt64, buckets: Int = 1 << 16, maximumBytes: Int = 64 << 20) {
+    public init(position: UInt64, buckets: Int = 1 << 18, maximumBytes: Int = 64 << 20) {
         precondition(buckets > 0 && buckets & (buckets - 1) == 0, "buckets: a power of two")
         bucketMask = buckets - 1
         self.maximumBytes = maximumBytes
@@ -61,6 +64,13 @@ public final class ViewCache: ViewChangeObserver, Sendable {
         let buckets = reads.buckets(mask: bucketMask)
         state.withLock { state in
             guard value.count <= maximumBytes / 4 else { return }
+            var newLength = false
+            for (table, prefix) in reads.prefixes {
+                newLength = state.prefixLengths[table, default: []].insert(prefix.count).inserted || newLength
+            }
+            // A batch reported after this answer's snapshot did not move buckets of a
+            // prefix length seen only now: such an answer cannot be vouched for.
+            if newLength && position < state.watermark { return }
             if let old = state.entries[key] { state.bytes -= old.value.count } else { state.order.append(key) }
             state.entries[key] = Entry(value: value, position: position, buckets: buckets, epoch: state.epoch)
             state.bytes += value.count
@@ -72,10 +82,16 @@ public final class ViewCache: ViewChangeObserver, Sendable {
     }
 
     public func viewsChanged(from: UInt64, to: UInt64, rows: [(table: Int, key: RowKey)]) {
+        let lengths = state.withLock { $0.prefixLengths }
         var moved: [Int] = []
-        moved.reserveCapacity(rows.count * 8)
-        for (table, key) in rows { ViewReads.bucketsOfWrite(table: table, key: key.bytes, mask: bucketMask, into: &moved) }
+        moved.reserveCapacity(rows.count * 4)
+        for (table, key) in rows {
+            ViewReads.bucketsOfWrite(table: table, key: key.bytes, prefixLengths: lengths[table] ?? [], mask: bucketMask, into: &moved)
+        }
         state.withLock { state in
+            // A prefix length first seen after `lengths` was read: its answers were
+            // stored meanwhile and may miss this batch's moves; forget them.
+            if state.prefixLengths != lengths { Self.flush(&state, to: from) }
             // Batches another process applied in between are not known here.
             if from != state.watermark { Self.flush(&state, to: from) }
             for bucket in moved where state.buckets[bucket] < to { state.buckets[bucket] = to }
@@ -112,11 +128,13 @@ public struct ViewReads: Sendable {
         return Array(out)
     }
 
-    /// A written row moves its own bucket and the bucket of every prefix a scan
-    /// could have used (each of its byte prefixes, the empty one included).
-    static func bucketsOfWrite(table: Int, key: [UInt8], mask: Int, into out: inout [Int]) {
+    /// A written row moves its own bucket and the bucket of each of its prefixes
+    /// of a length some answer scanned by (the empty prefix included).
+    static func bucketsOfWrite(table: Int, key: [UInt8], prefixLengths: Set<Int>, mask: Int, into out: inout [Int]) {
         out.append(bucket(table: table, kind: 1, bytes: key[...], mask: mask))
-        for length in 0...key.count { out.append(bucket(table: table, kind: 2, bytes: key[..<length], mask: mask)) }
+        for length in prefixLengths where length <= key.count {
+            out.append(bucket(table: table, kind: 2, bytes: key[..<length], mask: mask))
+        }
     }
 
     /// FNV-1a over the table, the kind of read, and the bytes.

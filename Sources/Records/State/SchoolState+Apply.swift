@@ -105,7 +105,10 @@ extension SchoolState {
             for mark in e.marks { lessons[e.lessonID]?.absences[mark.studentID] = mark.code }
         case .attendanceCorrected(let e):
             lessons[e.lessonID]?.absences[e.studentID] = e.code.isEmpty ? nil : e.code
-        case .lessonVoided(let e): lessons[e.lessonID]?.voided = true
+        case .lessonVoided(let e):
+            lessons[e.lessonID]?.voided = true
+            // Its grades go with it: a lesson held again later starts without them.
+            for (id, grade) in grades where grade.lessonID == e.lessonID && !grade.voided { grades[id]?.voided = true }
         case .gradeRecorded(let e):
             grades[e.gradeID] = Grade(id: e.gradeID, lessonID: e.lessonID, studentID: e.studentID, value: e.value,
                                       workTypeID: e.workTypeID, weight: Int(e.weight))

@@ -29,7 +29,16 @@ public struct ServerConfiguration: Sendable {
     public var metricsToken: String?
     /// Serve as if today were this date (the time of day stays real): for a
     /// demonstration or a trial on a school year that is not the current one.
-    public var today: CivilDate?
+    /// The shift is fixed when this is set, so the served days go on from it as
+    /// real days do (never back to the same date at midnight).
+    public var today: CivilDate? {
+        didSet {
+            shift = today.map {
+                Int64($0.daysSinceEpoch - ServerClock.moscowDay(of: Timestamp.now()).daysSinceEpoch) * 86_400 * 1_000_000
+            } ?? 0
+        }
+    }
+    private var shift: Int64 = 0
     /// Real time, whatever `today` says, which sessions (since the sign-in, since
     /// the last request) and the sign-in throttle are kept by; a test may move it by hand.
     public var realTime: @Sendable () -> Date = { Date() }
@@ -48,8 +57,7 @@ public struct ServerConfiguration: Sendable {
     /// The clock the server records with: real time, moved back or forward by
     /// whole days when `today` is set.
     public var clock: @Sendable () -> Timestamp {
-        guard let today else { return { Timestamp.now() } }
-        let shift = Int64(today.daysSinceEpoch - ServerClock.moscowDay(of: Timestamp.now()).daysSinceEpoch) * 86_400 * 1_000_000
+        let shift = shift
         return { Timestamp(microseconds: Timestamp.now().microseconds + shift) }
     }
 }

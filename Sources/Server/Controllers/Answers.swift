@@ -56,9 +56,9 @@ struct PersonDescription: Encodable, Sendable {
     }
 }
 
-func describe(_ personID: String, in school: ServedSchool, on date: CivilDate? = nil) -> PersonDescription {
+func describe(_ personID: String, in school: ServedSchool, on date: CivilDate) -> PersonDescription {
     school.recorder.withState { state in
-        let viewer = state.viewer(personID, on: date ?? Timestamp.now().civilDate)
+        let viewer = state.viewer(personID, on: date)
         let name = state.students[personID]?.name.full ?? state.guardians[personID]?.name.full ?? state.staff[personID]?.name.full ?? personID
         let roles = viewer.map { $0.roles.map(\.rawValue).sorted() } ?? []
         var description = PersonDescription(id: personID, name: name, roles: roles)

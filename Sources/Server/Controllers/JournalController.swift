@@ -47,7 +47,7 @@ struct JournalController {
             var topic: String
             /// What is still to enter: `topic`, `attendance`, `homework`.
             var missing: [String]
-            /// The topic and the roll are due on the lesson's day; homework by `homeworkDue`.
+            /// The topic and the roll are due on the lesson's day; homework by `homeworkDeadline`.
             var topicAndRollDue: String
             /// The end of the hour after the class's last lesson (UTC), when the bells are known.
             var homeworkDeadline: String?
@@ -309,8 +309,9 @@ struct JournalController {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let decoder = JSONDecoder()
         let grades: [GradeRequest]
-        if let many = try? decoder.decode([GradeRequest].self, from: buffer) {
-            grades = many
+        // An array decodes as one, so a bad element is named in the error («поле «2.value»…»).
+        if buffer.readableBytesView.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[") {
+            grades = try decoder.decode([GradeRequest].self, from: buffer)
         } else {
             grades = [try decoder.decode(GradeRequest.self, from: buffer)]
         }

@@ -76,7 +76,6 @@ struct SignInController {
         case .matches(let found):
             stored = found
         }
-        await throttle.succeeded(login: throttleKey, address: address)
         try school.freshen()
         guard let account = school.recorder.withState({ $0.logins[login] }) else {
             return try await failed(login: throttleKey, address: address, context: context)
@@ -100,6 +99,8 @@ struct SignInController {
             telemetry.signIns.increment()
             stage = .signedIn
         }
+        // The password alone does not forgive the wrong second-factor codes before it.
+        if stage != .secondFactor { await throttle.succeeded(login: throttleKey, address: address) }
         if !stored.temporary && passwords.needsRehash(stored.hash) { upgrade(login: login, password: password, in: school, at: now) }
         // A new session (a new id) at every sign-in; the one the request came with ends.
         if let old = context.sessionKey { try await sessions.remove(key: old) }
@@ -402,6 +403,7 @@ struct SignInController {
         }
         guard case .matches = check else {
             await throttle.failed(login: throttleKey, address: address)
+            telemetry.signInFailures.increment()
             throw APIError(.forbidden, rule: "password-wrong", "Пароль введён неверно.")
         }
         let result = try await person.school.record([RemoveSecondFactor(login: person.login, reason: "", on: configuration.today(at: now))],

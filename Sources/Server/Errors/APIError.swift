@@ -138,8 +138,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .contentTooLarge: throw APIError(.contentTooLarge, rule: "too-large", "Запрос слишком велик.")
             case .notFound: throw APIError.notFound
             case .badRequest: throw APIError.invalid("Запрос не разобран.")
-            case .unsupportedMediaType: throw APIError(.unsupportedMediaType, rule: Rule.invalidInput.rawValue,
-                                                       "Тело запроса должно быть JSON (Content-Type: application/json).")
             default: throw APIError(error.status, rule: "http", error.body ?? error.status.reasonPhrase)
             }
         } catch {

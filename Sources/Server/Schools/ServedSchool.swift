@@ -73,8 +73,25 @@ final class ServedSchool: Sendable {
     /// A view's JSON exactly as `--format json` writes it, caught up like `read`;
     /// from the cache when no row the query read has changed since (`key` names
     /// the query and every parameter it depends on).
-    func viewJSON(_ key: String, _ query: (any ViewSource) throws -> any RenderableView) async throws -> Data {
+    func viewJSON(_ key: String, _ query: @escaping @Sendable (any ViewSource) throws -> any RenderableView) async throws -> Data {
         let head = try log.head()
+        if school.views.position >= head, let hit = viewCache.value(for: key, viewsAt: school.views.position) { return hit }
+        // One computation per answer at a time: the requests that miss together wait
+        // for it (when it reads at least as far as they need) instead of each making it.
+        let (task, started): (Task<Data, any Error>, Bool) = computing.withLock { running in
+            if let current = running[key], current.head >= head { return (current.task, false) }
+            let task = Task { try await self.compute(key, through: head, query) }
+            running[key] = (head, task)
+            return (task, true)
+        }
+        defer {
+            if started { computing.withLock { running in if running[key]?.head == head { running[key] = nil } } }
+        }
+        return try await task.value
+    }
+
+    private func compute(_ key: String, through head: UInt64,
+                         _ query: @Sendable (any ViewSource) throws -> any RenderableView) async throws -> Data {
         if school.views.position < head {
             try await NIOThreadPool.singleton.runIfActive { _ = try self.school.catchUpViews(through: head) }
         }
@@ -87,6 +104,8 @@ final class ServedSchool: Sendable {
         viewCache.store(data, for: key, computedAt: position, reads: reads)
         return data
     }
+
+    private let computing = Mutex<[String: (head: UInt64, task: Task<Data, any Error>)]>([:])
 
     /// The views' distance behind the log, in events.
     func viewLag() throws -> UInt64 {
