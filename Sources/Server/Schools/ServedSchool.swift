@@ -113,9 +113,11 @@ final class ServedSchool: Sendable {
         return head - min(head, school.views.position)
     }
 
-    /// Signs the checkpoints that fell due and extends the audit index — once
-    /// for all the writes of a moment: at most one update runs, a second is
-    /// asked for while it does, and the rest fold into that one.
+    /// After writes, brings the views up to the head (so a burst of writes does
+    /// not leave the next readers to wait for its whole catch-up), signs the
+    /// checkpoints that fell due and extends the audit index — once for all the
+    /// writes of a moment: at most one update runs, a second is asked for while
+    /// it does, and the rest fold into that one.
     private func auditTrailDue() {
         let start = auditTrail.withLock { state -> Bool in
             switch state {
@@ -128,6 +130,7 @@ final class ServedSchool: Sendable {
         Task.detached(priority: .utility) { [self] in
             while true {
                 try? await Task.sleep(for: .milliseconds(200))
+                try? await NIOThreadPool.singleton.runIfActive { _ = try school.catchUpViews() }
                 _ = school.updateAuditTrail()
                 let done = auditTrail.withLock { state -> Bool in
                     if case .again = state { state = .running; return false }

@@ -108,7 +108,7 @@ enum DemoSlips {
         let studentsOf5A = state.students.values.filter { $0.placements.contains { $0.classID == fifth.id } }.map(\.id).sorted()
         let student = studentsOf5A.first { usable($0) }
         let parent = state.guardians.values.sorted { $0.id < $1.id }.first { guardian in
-            guardian.children.count >= 2 && usable(guardian.id)
+            guardian.children.count == 2 && usable(guardian.id)
                 && guardian.children.keys.allSatisfy { consented($0) && state.students[$0]?.placements.isEmpty == false }
                 && guardian.children.keys.contains { studentsOf5A.contains($0) }
         }
