@@ -26,16 +26,24 @@ public struct Digest32: Hashable, Sendable, CustomStringConvertible {
         self = array.withUnsafeBytes { Digest32(bytes: $0) }
     }
 
+    /// 64 hex digits (either case); anything else, a non-ASCII character
+    /// included, is not a digest.
     public init?(hex: String) {
-        guard hex.utf8.count == 64 else { return nil }
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 64 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
         var out = [UInt8]()
         out.reserveCapacity(32)
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            out.append(byte)
-            index = next
+        for pair in stride(from: 0, to: 64, by: 2) {
+            guard let high = nibble(utf8[pair]), let low = nibble(utf8[pair + 1]) else { return nil }
+            out.append(high << 4 | low)
         }
         self.init(out)
     }

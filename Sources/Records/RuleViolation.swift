@@ -27,6 +27,7 @@ public enum Rule: String, Hashable, Sendable, CaseIterable {
     case loginState = "login-state"
     case passwordPolicy = "password-policy"
     case secondFactorRequired = "second-factor-required"
+    case inTheFuture = "in-the-future"
 
     /// What the rule says, in one line.
     public var summary: String {
@@ -55,6 +56,7 @@ public enum Rule: String, Hashable, Sendable, CaseIterable {
         case .loginState: "a login moves issued → activated, and blocked ↔ unblocked, in order"
         case .passwordPolicy: "a password has 8 to 64 characters and is not among the most common ones"
         case .secondFactorRequired: "the school requires a second factor of staff in some roles"
+        case .inTheFuture: "a lesson, and so what is taken at it, is on or before the school's today"
         }
     }
 
@@ -86,6 +88,7 @@ public enum Rule: String, Hashable, Sendable, CaseIterable {
         case .loginState: "действие не подходит к состоянию логина"
         case .passwordPolicy: "пароль — от 8 до 64 символов и не из самых распространённых"
         case .secondFactorRequired: "школа требует от сотрудников в этой роли второй фактор при входе"
+        case .inTheFuture: "урок записывают в его день или позже, не заранее"
         }
     }
 }

@@ -120,6 +120,16 @@ public final class OpenSchool: Sendable {
         try views.catchUp(through: through, progress: progress)
     }
 
+    /// Brings every view up to the head, unless the school was closed: for work
+    /// that runs apart from the requests (the server's catch-up after writes)
+    /// and may outlive the door. `close` waits for one under way.
+    public func catchUpViewsIfOpen() throws {
+        try closed.withLock { closed in
+            guard !closed else { return }
+            _ = try views.catchUp()
+        }
+    }
+
     /// Runs `body` over the views as they stand, in one read transaction.
     public func read<R>(_ body: (any ViewSource) throws -> R) throws -> R {
         try views.read { try body($0) }

@@ -31,6 +31,8 @@ import Testing
         // backdated: a grade for 10 September recorded on the 30th.
         s.lesson("2024-09-10", slot: 1, at: msk("2024-09-10", 8, 50))
         s.grade("M000003", "2024-5А/2024-09-10/1", "S0003", "5", at: msk("2024-09-30", 10))
+        // ahead-of-its-day: the lesson of Friday 20 September recorded on Tuesday the 17th.
+        s.lesson("2024-09-20", slot: 1, at: msk("2024-09-17", 10))
         // edit-burst: 21 corrections by T0001 within four minutes.
         s.lesson("2024-09-12", slot: 1, at: msk("2024-09-12", 8, 50))
         for i in 0..<21 {
@@ -98,6 +100,8 @@ import Testing
         #expect(found[.afterEditWindow]?.first?.record == "M000001")
         #expect(found[.afterEditWindow]?.first?.explanation.contains("administration") == true)
         #expect(found[.backdated]?.first?.record == "grade/M000003")
+        #expect(found[.aheadOfItsDay]?.first?.record == "lesson/2024-5А/2024-09-20/1")
+        #expect(found[.aheadOfItsDay]?.first?.explanation.contains("на 3 дн. раньше") == true, "\(found[.aheadOfItsDay] ?? [])")
         #expect(found[.editBurst]?.first?.sequences.count == 21)
         #expect(found[.editBurst]?.first?.actor == "T0001")
         #expect(found[.blockedUserChange]?.first.map { type($0.sequences[0]) } == "DiaryWeekAcknowledged")
@@ -128,6 +132,7 @@ import Testing
         #expect(report.counts["login-without-consent"] == 0)
         #expect(report.counts["closed-period-change"] == 0)
         #expect(report.counts["blocked-user-change"] == 0)
+        #expect(report.counts["ahead-of-its-day"] == 0)
         let logins = try school.log.events(from: 1).filter { $0.type == "LoginIssued" }
         #expect(logins.count > 50, "the generated school issues logins")
         // What the demo plants on purpose is found: late entries, late homework, the reopening.

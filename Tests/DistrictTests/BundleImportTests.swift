@@ -59,6 +59,31 @@ import Testing
         #expect(try district.head(of: "s01")?.size == (try schools.log("s01").head()))
     }
 
+    @Test func aHeaderNamingEventsBeyondAnyCountIsRefusedNotACrash() async throws {
+        let schools = try await Template.copy()
+        defer { schools.close() }
+        let (first, _) = try await Self.twoBundles(schools)
+        let district = try schools.district()
+        defer { district.close() }
+        let before = try district.digest()
+        // The header's "to" made 2^64 − 1; the header length fixed to match.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: first))
+        let magic = "letopis-bundle-v1\n".utf8.count
+        let length = bytes[magic..<(magic + 4)].reduce(0) { $0 << 8 | Int($1) }
+        var header = try #require(try JSONSerialization.jsonObject(with: bytes[(magic + 4)..<(magic + 4 + length)]) as? [String: Any])
+        header["to"] = UInt64.max
+        let newHeader = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        var crafted = Data(bytes.prefix(magic))
+        crafted.append(contentsOf: withUnsafeBytes(of: UInt32(newHeader.count).bigEndian) { Array($0) })
+        crafted.append(newHeader)
+        crafted.append(bytes[(magic + 4 + length)...])
+        let path = first + ".huge"
+        try crafted.write(to: URL(fileURLWithPath: path))
+        let refusal = Self.refusal(district, path)
+        #expect(refusal?.description.contains("18446744073709551615") == true, "\(String(describing: refusal))")
+        #expect(try district.digest() == before)
+    }
+
     @Test func bundlesOutOfOrderAreRefused() async throws {
         let schools = try await Template.copy()
         defer { schools.close() }

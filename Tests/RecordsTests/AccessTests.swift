@@ -148,7 +148,7 @@ import Testing
         _ = try await parentLogin(f)
         // T0004 substitutes T0003's math in 5А on 3 September, and nothing else of 5А math.
         try await f.run(HoldLesson(unitID: "2024-5А", date: d("2024-09-03"), slot: 1, subjectID: "math", teacherID: "T0004",
-                                   substitute: true, topic: "Натуральные числа"), as: F.russian)
+                                   substitute: true, topic: "Натуральные числа"), as: F.russian, at: F.at("2024-09-03"))
         let state = f.recorder.state
         let on = d("2024-09-03")
         let math = try #require(state.viewer("T0003", on: on))          // teacher, class teacher of 5А

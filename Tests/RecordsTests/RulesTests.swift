@@ -115,6 +115,25 @@ import Testing
                                       value: "4", workTypeID: "answer"), as: F.math, at: at("2024-09-03"))
     }
 
+    @Test func aLessonIsNotRecordedAheadOfItsDayNorAtASlotWithoutBells() async throws {
+        let f = try await F()
+        defer { f.cleanup() }
+        // On Monday 02.09 at 10:00 UTC, Tuesday's lesson has not happened yet.
+        let early = HoldLesson(unitID: "2024-5А", date: d("2024-09-03"), slot: 1, subjectID: "math", teacherID: "T0004",
+                               substitute: true, topic: "Сложение")
+        let v = try await f.expectRefusal(.inTheFuture, early, as: F.russian, at: at("2024-09-02"))
+        #expect(v.detail == "03.09.2024 ещё не наступило: сегодня 02.09.2024", "\(v.detail)")
+        #expect(await f.recorder.state.lessons[early.lessonID] == nil)
+        // 21:30 UTC on Monday is half past midnight on Tuesday in Moscow: the school's today.
+        try await f.run(early, as: F.russian, at: F.at("2024-09-02", 21).adding(seconds: 30 * 60))
+        // A substitute lesson takes a slot among the bells, like the timetable's.
+        for slot in [13, 99, -1] {
+            _ = try await f.expectRefusal(.invalidInput, HoldLesson(unitID: "2024-5А", date: d("2024-09-03"), slot: slot,
+                                          subjectID: "math", teacherID: "T0004", substitute: true, topic: "x"),
+                                          as: F.russian, at: at("2024-09-03"))
+        }
+    }
+
     @Test func invalidValuesCodesAndTimetable() async throws {
         let f = try await F()
         defer { f.cleanup() }

@@ -23,6 +23,9 @@ public struct AnomalyScanner {
         "ConsentGiven", "ConsentWithdrawn", "ParentApplicationRegistered",
     ]
     static let gradeChanges: Set<String> = ["GradeCorrected", "GradeVoided", "FinalGradeCorrected"]
+    /// What is taken at a lesson, dated by the lesson's day: none of it can be
+    /// known before that day (homework, set ahead for a later lesson, can).
+    static let takenAtLesson: Set<String> = ["LessonHeld", "LessonTopicRecorded", "AttendanceTaken", "GradeRecorded"]
 
     public func run(from: UInt64 = 1, through: UInt64? = nil) throws -> AnomalyReport {
         let last = min(through ?? .max, try log.head())
@@ -101,6 +104,12 @@ private struct Scan {
                 report(.backdated, [sequence], at: at, actor: user, record: e.streamName,
                        "\(type) с датой \(e.effectiveDay.civil.russian) записано \(at.russian(hours: t.utcOffsetHours)) — на \(late) дн. позже (порог \(t.backdatingDays))")
             }
+        }
+
+        if AnomalyScanner.takenAtLesson.contains(type), Int(e.effectiveDay) > Int(recordedDay) {
+            let ahead = Int(e.effectiveDay) - Int(recordedDay)
+            report(.aheadOfItsDay, [sequence], at: at, actor: user, record: e.streamName,
+                   "\(type) с датой \(e.effectiveDay.civil.russian) записано \(at.russian(hours: t.utcOffsetHours)) — на \(ahead) дн. раньше дня урока")
         }
 
         let stream = e.streamName

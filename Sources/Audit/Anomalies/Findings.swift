@@ -23,6 +23,8 @@ public enum AnomalyKind: String, Codable, CaseIterable, Sendable {
     case quarterWithoutBackup = "quarter-without-backup"
     /// A login issued to a student or parent with no consent on record.
     case loginWithoutConsent = "login-without-consent"
+    /// A lesson, its roll, topic or a grade recorded before the lesson's day.
+    case aheadOfItsDay = "ahead-of-its-day"
 
     /// The heading of the kind in Russian, for reports people read.
     public var title: String {
@@ -37,6 +39,7 @@ public enum AnomalyKind: String, Codable, CaseIterable, Sendable {
         case .blockedUserChange: "запись от заблокированного пользователя"
         case .quarterWithoutBackup: "квартал без резервной копии"
         case .loginWithoutConsent: "логин выдан без согласия на обработку ПДн"
+        case .aheadOfItsDay: "урок или отметки записаны раньше дня урока"
         }
     }
 }

@@ -55,7 +55,7 @@ public struct BundleFile {
         }
         offset += headerLength
         guard header.format == BundleHeader.format else { throw BundleError(path, "has format \(header.format), not \(BundleHeader.format)") }
-        guard header.from >= 1, header.from <= header.to + 1 else {
+        guard header.from >= 1, header.to < UInt64.max, header.from <= header.to + 1 else {
             throw BundleError(path, "its header names events #\(header.from)…#\(header.to)")
         }
         var ranges: [Range<Int>] = []

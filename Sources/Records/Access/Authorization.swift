@@ -5,6 +5,9 @@ import Foundation
 /// Who may do what: the checks every command makes of its actor.
 extension CommandContext {
     var today: CivilDate { now.civilDate }
+    /// The day it is at the school (Moscow time, UTC+3 all year), which can be a
+    /// day later than `today` in the first hours after midnight.
+    var schoolToday: CivilDate { now.adding(seconds: 3 * 3600).civilDate }
 
     /// The actor's role, once shown to be one of `allowed` and really held:
     /// a member of staff must have been granted it, a parent must be a

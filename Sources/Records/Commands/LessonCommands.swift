@@ -43,6 +43,11 @@ public struct HoldLesson: Command {
         if date.weekday == 7 {
             throw RuleViolation(.holiday, record: record, detail: "\(date.russian) — воскресенье", remedy: "Проверьте дату.")
         }
+        // A mistyped date must not put a roll and marks into diaries for a day not yet taught.
+        if date > c.schoolToday {
+            throw RuleViolation(.inTheFuture, record: record, detail: "\(date.russian) ещё не наступило: сегодня \(c.schoolToday.russian)",
+                                remedy: "Проверьте дату: урок записывают в тот день, когда он прошёл, или позже.")
+        }
         try c.requireOpenPeriod(on: date, grade: schoolClass.grade, record: record)
         guard c.state.subjects[subjectID] != nil else {
             throw RuleViolation(.unknownRecord, record: record, detail: "нет предмета \(subjectID)",
@@ -64,6 +69,15 @@ public struct HoldLesson: Command {
                 throw RuleViolation(.outsideTimetable, record: record,
                                     detail: "по расписанию этот урок ведёт \(entry.teacherID), а не \(teacher.id) \(teacher.name.short)",
                                     remedy: "Отметьте урок как замену и укажите, какого учителя заменяли.")
+            }
+        }
+        if substitute {
+            // A lesson outside the timetable still has a place among the bells.
+            let bells = c.state.currentBellSchedule.flatMap { c.state.bellSchedules[$0] }.map { Set($0.keys) }
+            guard bells?.contains(slot) ?? (0...12).contains(slot) else {
+                let known = bells.map { $0.sorted().map(String.init).joined(separator: ", ") } ?? "0–12"
+                throw RuleViolation(.invalidInput, record: record, detail: "\(slot)-го урока нет в расписании звонков",
+                                    remedy: "Укажите номер урока из расписания звонков: \(known).")
             }
         }
         if let existing = c.state.lessons[lessonID], !existing.voided {

@@ -130,7 +130,7 @@ final class ServedSchool: Sendable {
         Task.detached(priority: .utility) { [self] in
             while true {
                 try? await Task.sleep(for: .milliseconds(200))
-                try? await NIOThreadPool.singleton.runIfActive { _ = try school.catchUpViews() }
+                try? await NIOThreadPool.singleton.runIfActive { try school.catchUpViewsIfOpen() }
                 _ = school.updateAuditTrail()
                 let done = auditTrail.withLock { state -> Bool in
                     if case .again = state { state = .running; return false }
