@@ -63,7 +63,7 @@ struct Letopis: AsyncParsableCommand {
     )
 
     /// Failures a user can act on are one line on standard error with their own
-    /// exit status (1: failed, 2: refused by a rule); the rest go to ArgumentParser.
+    /// exit status (1: failed, 2: refused by a rule or unreadable input); the rest go to ArgumentParser.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -75,6 +75,11 @@ struct Letopis: AsyncParsableCommand {
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data("letopis: \(failure.message)\n".utf8))
             Foundation.exit(failure.exitCode)
+        } catch where exitCode(for: error) == .validationFailure {
+            // Bad input on the command line (a value that does not parse, or out of the
+            // range its record holds) is a refusal like any other: status 2.
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
         } catch {
             exit(withError: error)
         }

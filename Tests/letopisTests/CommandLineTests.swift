@@ -117,6 +117,35 @@ import Testing
 
     /// Several teachers' commands at once, each its own process on the same store:
     /// every one is decided against the others' records and none is lost.
+    @Test func numbersBeyondWhatTheirRecordHoldsAreRefusedNotACrash() throws {
+        let store = NSTemporaryDirectory() + "letopis-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        // init refused before anything is made: the same command, corrected, then works.
+        let initArgs = ["init", "--school", "s1", "--name", "x", "--coordinator", "Иванов Иван Иванович"]
+        for bad in ["4294967296", "-1", "99"] {
+            let refused = try letopis(initArgs + ["--edit-window", bad], store: store)
+            #expect(refused.status == 2, "--edit-window \(bad): \(refused.status) \(refused.err)")
+            #expect(!FileManager.default.fileExists(atPath: store + "/schools/s1"), "--edit-window \(bad) left the school behind")
+        }
+        try exampleSchool(store)
+        let c = ["--as", "T0001"]
+        let before = try ok(["export"], store: store)
+        let cases: [[String]] = [
+            ["lesson", "--as", "T0003", "--subject", "math", "--topic", "x", "--class", "5А", "--date", "07.09.2026", "--slot", "2147483648"],
+            ["topic", "--as", "T0003", "--text", "x", "--class", "5А", "--date", "07.09.2026", "--slot", "4294967297"],
+            ["timetable", "add", "--class", "5А", "--weekday", "пн", "--slot", "2147483648", "--subject", "math", "--teacher", "T0003"] + c,
+            ["year", "define", "--year", "2147483648", "--from", "01.09.2027", "--to", "31.05.2028"] + c,
+            ["period", "define", "--year", "99999999999", "--period", "X:1 четверть:01.09.2027:24.10.2027"] + c,
+            ["reference", "work-type", "--id", "p", "--name", "Проект", "--weight", "99999999999"] + c,
+            ["class", "create", "6Б", "--year", "2147483648", "--teacher", "T0003"] + c,
+        ]
+        for arguments in cases {
+            let run = try letopis(arguments, store: store)
+            #expect(run.status == 2 && run.err.contains("is invalid for"), "\(arguments.joined(separator: " ")): \(run.status) \(run.err)")
+        }
+        #expect(try ok(["export"], store: store) == before)
+    }
+
     @Test func commandsAtOnceFromSeveralProcessesAreAllRecorded() async throws {
         let store = NSTemporaryDirectory() + "letopis-cli-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: store) }

@@ -23,7 +23,7 @@ struct ClassCommand: AsyncParsableCommand {
         @OptionGroup var school: SchoolOptions
         @OptionGroup var actor: ActorOptions
         @Argument(help: "The class: a grade and a letter, e.g. 5А.") var name: String
-        @Option(help: ArgumentHelp("The year it starts in (default: the current academic year).", valueName: "year")) var year: Int?
+        @Option(help: ArgumentHelp("The year it starts in (default: the current academic year).", valueName: "year")) var year: Int32?
         @Option(help: ArgumentHelp("The class teacher: staff id or full name.", valueName: "id")) var teacher: String?
 
         func run() async throws {
@@ -31,7 +31,7 @@ struct ClassCommand: AsyncParsableCommand {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
                 let state = session.state
                 let today = Timestamp.now().civilDate
-                let command = CreateClass(year: try year ?? state.yearOf(today), grade: grade, letter: letter,
+                let command = CreateClass(year: try year.map(Int.init) ?? state.yearOf(today), grade: grade, letter: letter,
                                           classTeacherID: try teacher.map(state.staffID) ?? "", on: today)
                 try await session.record(command)
                 confirm("Класс \(command.classID) создан" + (command.classTeacherID.isEmpty ? "" : ", классный руководитель \(state.who(command.classTeacherID))") + ".")

@@ -49,9 +49,9 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The coordinator's position.", valueName: "text"))
     var position: String = "администратор системы"
 
-    @Option(help: ArgumentHelp("Days after a lesson during which its teacher may still correct it (default 7).",
+    @Option(help: ArgumentHelp("Days after a lesson during which its teacher may still correct it, up to 60 (7 when not given).",
                                valueName: "days"))
-    var editWindow: Int = 0
+    var editWindow: Int32?
 
     func run() async throws {
         bootstrapLogging(verbose: storeOptions.verbose)
@@ -79,7 +79,7 @@ struct InitCommand: AsyncParsableCommand {
         details.district = district
         details.address = address
         details.directorName = director
-        details.editWindowDays = Int32(editWindow)
+        details.editWindowDays = editWindow ?? 0
         let today = Timestamp.now().civilDate
         let system = Actor(userID: "system", role: .system)
         let state: SchoolState

@@ -40,7 +40,7 @@ struct LessonCommand: AsyncParsableCommand {
         var date: EntryDate = .today
 
         @Option(help: ArgumentHelp("The lesson's number in the day.", valueName: "n"))
-        var slot: Int
+        var slot: Int32
 
         @Option(help: ArgumentHelp("The subject's id, e.g. math.", valueName: "id"))
         var subject: String
@@ -62,7 +62,7 @@ struct LessonCommand: AsyncParsableCommand {
                 let state = session.state
                 let unit = try state.unitID(class: schoolClass, group: group, on: date.date)
                 let teacherID = try teacher.map(state.staffID) ?? session.actor.userID
-                let command = HoldLesson(unitID: unit, date: date.date, slot: slot, subjectID: subject, teacherID: teacherID,
+                let command = HoldLesson(unitID: unit, date: date.date, slot: Int(slot), subjectID: subject, teacherID: teacherID,
                                          substitute: substitute, replacedTeacherID: replaced, topic: topic)
                 try await session.record(command)
                 let subjectName = state.subjects[subject]?.name ?? subject

@@ -30,7 +30,7 @@ struct PeriodCommand: AsyncParsableCommand {
         @OptionGroup var actor: ActorOptions
 
         @Option(help: ArgumentHelp("The year the academic year starts in.", valueName: "year"))
-        var year: Int
+        var year: Int32
 
         @Option(help: "terms, trimesters or half-years.")
         var kind: String = "terms"
@@ -43,7 +43,7 @@ struct PeriodCommand: AsyncParsableCommand {
 
         func run() async throws {
             var definition = ReportingPeriodsDefined()
-            definition.year = Int32(year)
+            definition.year = year
             switch kind {
             case "terms": (definition.kind, definition.scheme) = (.terms, "четверти")
             case "trimesters": (definition.kind, definition.scheme) = (.trimesters, "триместры")

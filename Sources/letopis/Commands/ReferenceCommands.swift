@@ -103,11 +103,11 @@ struct ReferenceCommand: AsyncParsableCommand {
         @OptionGroup var actor: ActorOptions
         @Option(help: "Its id, e.g. test.") var id: String
         @Option(help: "Its name.") var name: String
-        @Option(help: "Its weight in a weighted average.") var weight: Int = 1
+        @Option(help: "Its weight in a weighted average.") var weight: Int32 = 1
 
         func run() async throws {
             var e = WorkTypeDefined()
-            (e.workTypeID, e.name, e.weight) = (id, name, Int32(weight))
+            (e.workTypeID, e.name, e.weight) = (id, name, weight)
             try await recordReference(school, actor, DefineReference(e, on: Timestamp.now().civilDate), "Вид работы \(id): «\(name)», вес \(weight).")
         }
     }

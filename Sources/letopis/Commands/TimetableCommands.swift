@@ -28,7 +28,7 @@ struct TimetableCommand: AsyncParsableCommand {
         @Option(name: .customLong("class"), help: ArgumentHelp("The class.", valueName: "class")) var schoolClass: String
         @Option(help: ArgumentHelp("A group of the class.", valueName: "name")) var group: String?
         @Option(help: ArgumentHelp("1–6 or пн, вт, ср, чт, пт, сб.", valueName: "day")) var weekday: String
-        @Option(help: ArgumentHelp("The lesson's number in the day.", valueName: "n")) var slot: Int
+        @Option(help: ArgumentHelp("The lesson's number in the day.", valueName: "n")) var slot: Int32
         @Option(help: ArgumentHelp("The subject's id.", valueName: "id")) var subject: String
         @Option(help: ArgumentHelp("The teacher: staff id or full name.", valueName: "id")) var teacher: String
         @Option(help: ArgumentHelp("The first day it applies (default today).", valueName: "date")) var from: EntryDate = .today
@@ -44,7 +44,7 @@ struct TimetableCommand: AsyncParsableCommand {
                 entry.entryID = nextID("TT", among: state.timetable.keys)
                 entry.year = Int32(state.classOf(unit: unit)?.year ?? from.date.year)
                 entry.weekday = Int32(day)
-                entry.slot = Int32(slot)
+                entry.slot = slot
                 entry.unitID = unit
                 entry.subjectID = subject
                 entry.teacherID = try state.staffID(teacher)

@@ -29,7 +29,7 @@ struct YearCommand: AsyncParsableCommand {
         @OptionGroup var actor: ActorOptions
 
         @Option(help: ArgumentHelp("The year it starts in: 2024 for 2024/25.", valueName: "year"))
-        var year: Int
+        var year: Int32
 
         @Option(help: ArgumentHelp("The first day.", valueName: "date"))
         var from: EntryDate
@@ -42,7 +42,7 @@ struct YearCommand: AsyncParsableCommand {
 
         func run() async throws {
             var definition = AcademicYearDefined()
-            definition.year = Int32(year)
+            definition.year = year
             definition.startsOn = from.date.iso
             definition.endsOn = to.date.iso
             for text in holiday {

@@ -17,7 +17,7 @@ struct LessonOptions: ParsableArguments {
     var date: EntryDate = .today
 
     @Option(help: ArgumentHelp("The lesson's number in the day.", valueName: "n"))
-    var slot: Int?
+    var slot: Int32?
 
     func lessonID(in state: SchoolState) throws -> String {
         if let lesson { return lesson }
