@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Debian's liblmdb-dev, seen through a module map; nothing vendored.
@@ -119,7 +120,7 @@ let package = Package(
             name: "SchoolService",
             dependencies: ["EventLog", "Catalog", "Records", "Projections", "Audit"]
         ),
-        // The HTTP door: sign-in with the issued logins, sessions, roles, the JSON API.
+        // The HTTP door: sign-in with the issued logins, sessions, roles, the JSON API and the web pages.
         // Holds no rule of its own: it calls Records' commands and authorization.
         .target(
             name: "Server",
@@ -145,7 +146,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                // The web pages: templates with escaping on, read from the target's resources.
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Pages/Templates"), .copy("Pages/Static")]
         ),
         .executableTarget(
             name: "letopis",

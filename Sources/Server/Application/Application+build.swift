@@ -23,6 +23,8 @@ public enum LetopisServer {
         let telemetry = Telemetry(registry: registry)
         let campus = try await Campus.open(storePath: configuration.storePath, clock: configuration.clock, telemetry: telemetry)
         let parts = Parts(configuration: configuration, campus: campus, telemetry: telemetry)
+        let router = parts.router()
+        parts.addPages(to: router)
         var server = HTTPServerBuilder.http1()
         if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
             let tls = TLSConfiguration.makeServerConfiguration(
@@ -31,7 +33,7 @@ public enum LetopisServer {
             server = try .tls(.http1(), tlsConfiguration: tls)
         }
         var app = Application(
-            router: parts.router(),
+            router: router,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Letopis"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
@@ -66,10 +68,13 @@ struct Parts: Sendable {
     var cookieName: String { configuration.secure ? "__Host-letopis" : "letopis" }
     static let keyPrefix = "session."
 
+    /// The API's routes (the ones docs/openapi.yaml describes) behind the
+    /// middleware every answer passes; `addPages` adds the web pages to it.
     func router() -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.addMiddleware {
             SecurityHeaders<AppRequestContext>(secure: configuration.secure)
+            PageErrors(renderer: PageRenderer.shared, campus: campus, configuration: configuration)
             RequestLog(telemetry: telemetry)
             ErrorMiddleware<AppRequestContext>()
             SessionMiddleware<AppRequestContext>(
@@ -82,8 +87,7 @@ struct Parts: Sendable {
             ForgeryGuard(configuration: configuration)
         }
         OperationsController(campus: campus, telemetry: telemetry, sessions: sessions, configuration: configuration).addRoutes(to: router)
-        SignInController(campus: campus, sessions: sessions, throttle: throttle, passwords: passwords, telemetry: telemetry,
-                         configuration: configuration).addRoutes(to: router)
+        signInController.addRoutes(to: router)
         let api = router.group("/api/v1", context: SignedInContext.self)
         JournalController(configuration: configuration).addRoutes(to: api)
         DiaryController(configuration: configuration).addRoutes(to: api)

@@ -28,9 +28,15 @@ struct DiaryController {
     func diary(_ request: Request, context: SignedInContext) async throws -> Response {
         let studentID = try visibleStudent(context)
         let week = try query(request, "week").map { try parseDate($0, field: "week") } ?? today
-        return rawJSON(try await context.person.school.viewJSON("diary|\(studentID)|\(week.iso)") {
+        return rawJSON(try await diaryJSON(student: studentID, week: week, person: context.person))
+    }
+
+    /// The diary week's JSON (the view's, cached until a row it read changes) of a
+    /// student already found visible: what the API answers and the diary page shows.
+    func diaryJSON(student studentID: String, week: CivilDate, person: Person) async throws -> Data {
+        try await person.school.viewJSON("diary|\(studentID)|\(week.iso)") {
             try DiaryWeek.query($0, student: studentID, week: week.daysSinceEpoch)
-        })
+        }
     }
 
     struct AcknowledgementRequest: Decodable {
@@ -41,12 +47,16 @@ struct DiaryController {
     func acknowledge(_ request: Request, context: SignedInContext) async throws -> Response {
         let studentID = try visibleStudent(context)
         let body = try await decodeBody(AcknowledgementRequest.self, request, context)
-        let day = try parseDate(body.week, field: "week")
-        let monday = day.adding(days: -(day.weekday - 1))
-        let person = context.person
-        let actor = person.school.recorder.withState { $0.actor(person.personID, preferring: [.parent]) }
-        let result = try await person.school.record([AcknowledgeWeek(studentID: studentID, weekStart: monday)], as: actor)
+        let result = try await acknowledgeWeek(student: studentID, week: try parseDate(body.week, field: "week"), person: context.person)
         return try json(Recorded(sequences: result.sequences), status: .created)
+    }
+
+    /// The parent's «ознакомлен» for the week of `day`, of a student already
+    /// found visible (`visibleStudent`).
+    func acknowledgeWeek(student studentID: String, week day: CivilDate, person: Person) async throws -> AppendResult {
+        let monday = day.adding(days: -(day.weekday - 1))
+        let actor = person.school.recorder.withState { $0.actor(person.personID, preferring: [.parent]) }
+        return try await person.school.record([AcknowledgeWeek(studentID: studentID, weekStart: monday)], as: actor)
     }
 
     struct FinalsAnswer: Encodable {
@@ -103,8 +113,11 @@ struct DiaryController {
 
     /// The student of the route, if the person may read them; else 404.
     private func visibleStudent(_ context: SignedInContext) throws -> String {
-        let studentID = try pathParameter(context, "student")
-        let person = context.person
+        try visibleStudent(try pathParameter(context, "student"), person: context.person)
+    }
+
+    /// `studentID`, if the person may read them; else 404, as for one who does not exist.
+    func visibleStudent(_ studentID: String, person: Person) throws -> String {
         guard person.school.recorder.withState({ $0.mayRead(student: studentID, by: person.viewer) }) else {
             throw APIError.hidden("\(person.personID) may not see the student \(studentID)")
         }

@@ -60,9 +60,14 @@ struct JournalController {
     }
 
     func day(_ request: Request, context: SignedInContext) async throws -> Response {
-        let person = context.person
         let date = try query(request, "date").map { try parseDate($0, field: "date") } ?? today
-        let answer: DayAnswer = person.school.recorder.withState { state in
+        return try json(dayAnswer(on: date, person: context.person))
+    }
+
+    /// The person's lessons of a day from the timetable, each with what is still
+    /// missing and when it is due (the API's day and the «Сегодня» page).
+    func dayAnswer(on date: CivilDate, person: Person) -> DayAnswer {
+        person.school.recorder.withState { state in
             let lines = state.day(of: person.personID, on: date).map { entry -> DayAnswer.Line in
                 let deadlines = state.deadlines(unit: entry.unitID, on: date)
                 let bell = state.currentBellSchedule.flatMap { state.bellSchedules[$0]?[entry.slot] }
@@ -80,7 +85,6 @@ struct JournalController {
             let year = state.year(containing: date).map { "\($0.year)/\($0.year + 1)" }
             return DayAnswer(date: date.iso, teacher: person.personID, lessons: lines, year: year)
         }
-        return try json(answer)
     }
 
     // MARK: One lesson
@@ -129,8 +133,12 @@ struct JournalController {
     }
 
     func lesson(_ request: Request, context: SignedInContext) async throws -> Response {
-        let person = context.person
-        let id = try required(request, "id")
+        try json(await lessonAnswer(try required(request, "id"), person: context.person))
+    }
+
+    /// One lesson the person may see (else 404), with its roll, marks, homework
+    /// and why it is read-only, if it is (the API's lesson and the lesson page).
+    func lessonAnswer(_ id: String, person: Person) async throws -> LessonAnswer {
         let planned = try visibleLesson(id, person: person)
         let today = self.today
         // The state is read in place, never held across a wait: a copy kept while
@@ -175,7 +183,7 @@ struct JournalController {
                 for index in answer.students.indices { answer.students[index].marks = marks[answer.students[index].id] ?? [] }
             }
         }
-        return try json(answer)
+        return answer
     }
 
     // MARK: The journal
@@ -232,17 +240,23 @@ struct JournalController {
     /// lesson itself with its topic.
     func topic(_ request: Request, context: SignedInContext) async throws -> Response {
         let body = try await decodeBody(TopicRequest.self, request, context)
-        let person = context.person
-        let planned = try visibleLesson(body.lesson, person: person)
+        let (result, id) = try await recordTopic(lesson: body.lesson, topic: body.topic, reason: body.reason, person: context.person)
+        return try json(Recorded(sequences: result.sequences, id: id), status: .created)
+    }
+
+    /// The topic of a lesson the person may see; for one of the timetable not
+    /// entered yet, the lesson itself (its id is returned then).
+    func recordTopic(lesson id: String, topic: String, reason: String?, person: Person) async throws -> (AppendResult, String?) {
+        let planned = try visibleLesson(id, person: person)
         let (held, actor) = person.school.recorder.withState { state in
-            (state.lessons[body.lesson].flatMap { $0.voided ? nil : $0 }, actingActor(for: planned.teacherID, person: person, state: state))
+            (state.lessons[id].flatMap { $0.voided ? nil : $0 }, actingActor(for: planned.teacherID, person: person, state: state))
         }
         if let held {
-            return try await record([RecordTopic(lessonID: held.id, topic: body.topic, reason: body.reason ?? "")], as: actor, person: person)
+            return (try await person.school.record([RecordTopic(lessonID: held.id, topic: topic, reason: reason ?? "")], as: actor), nil)
         }
         let command = HoldLesson(unitID: planned.unitID, date: planned.date, slot: planned.slot, subjectID: planned.subjectID,
-                                 teacherID: planned.teacherID, topic: body.topic)
-        return try await record([command], as: actor, person: person, id: command.lessonID)
+                                 teacherID: planned.teacherID, topic: topic)
+        return (try await person.school.record([command], as: actor), command.lessonID)
     }
 
     struct HomeworkRequest: Decodable {
@@ -253,9 +267,15 @@ struct JournalController {
 
     func homework(_ request: Request, context: SignedInContext) async throws -> Response {
         let body = try await decodeBody(HomeworkRequest.self, request, context)
-        let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
-        let due = try body.dueOn.flatMap { $0.isEmpty ? nil : $0 }.map { try parseDate($0, field: "dueOn") }
-        return try await record([AssignHomework(lessonID: lesson.id, text: body.text, dueOn: due)], as: actor, person: context.person)
+        let result = try await assignHomework(lesson: body.lesson, text: body.text, dueOn: body.dueOn, person: context.person)
+        return try json(Recorded(sequences: result.sequences), status: .created)
+    }
+
+    /// Homework set at a held lesson, due on a date or (without one) at the next lesson.
+    func assignHomework(lesson id: String, text: String, dueOn: String?, person: Person) async throws -> AppendResult {
+        let (lesson, actor) = try heldLesson(id, person: person)
+        let due = try dueOn.flatMap { $0.isEmpty ? nil : $0 }.map { try parseDate($0, field: "dueOn") }
+        return try await person.school.record([AssignHomework(lessonID: lesson.id, text: text, dueOn: due)], as: actor)
     }
 
     struct AttendanceRequest: Decodable {
@@ -266,8 +286,14 @@ struct JournalController {
 
     func attendance(_ request: Request, context: SignedInContext) async throws -> Response {
         let body = try await decodeBody(AttendanceRequest.self, request, context)
-        let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
-        return try await record([TakeAttendance(lessonID: lesson.id, marks: body.absences)], as: actor, person: context.person)
+        let result = try await takeAttendance(lesson: body.lesson, absences: body.absences, person: context.person)
+        return try json(Recorded(sequences: result.sequences), status: .created)
+    }
+
+    /// The roll of a held lesson: the absent and late by code, everyone else present.
+    func takeAttendance(lesson id: String, absences: [String: String], person: Person) async throws -> AppendResult {
+        let (lesson, actor) = try heldLesson(id, person: person)
+        return try await person.school.record([TakeAttendance(lessonID: lesson.id, marks: absences)], as: actor)
     }
 
     struct AttendanceCorrectionRequest: Decodable {
@@ -315,8 +341,14 @@ struct JournalController {
         } else {
             grades = [try decoder.decode(GradeRequest.self, from: buffer)]
         }
+        let (result, ids) = try await recordGrades(grades, person: context.person)
+        return try json(Recorded(sequences: result.sequences, id: ids.first, ids: ids.count > 1 ? ids : nil), status: .created)
+    }
+
+    /// Grades of held lessons, all or none, each in the role its lesson asks
+    /// for; returns their ids in the order asked.
+    func recordGrades(_ grades: [GradeRequest], person: Person) async throws -> (AppendResult, [String]) {
         guard !grades.isEmpty else { throw APIError.invalid("Нет ни одной оценки.") }
-        let person = context.person
         // Each grade is entered in the role its own lesson asks for.
         var actors: [String: Actor] = [:]
         for lessonID in Set(grades.map(\.lesson)) { actors[lessonID] = try heldLesson(lessonID, person: person).1 }
@@ -332,7 +364,7 @@ struct JournalController {
                 ids.append(grade.gradeID)
             }
         }
-        return try json(Recorded(sequences: result.sequences, id: ids.first, ids: ids.count > 1 ? ids : nil), status: .created)
+        return (result, ids)
     }
 
     struct CorrectionRequest: Decodable {

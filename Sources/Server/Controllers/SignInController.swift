@@ -48,27 +48,42 @@ struct SignInController {
 
     func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await decodeBody(SignInRequest.self, request, context)
-        let login = body.login.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let done = try await signInWithPassword(school: body.school, login: body.login, password: body.password, request: request, context: context)
+        return try json(SignInAnswer(stage: done.session.stage.rawValue, csrfToken: done.session.csrfToken, person: done.person))
+    }
+
+    /// What a sign-in with a password (or a second factor) led to: the session, at
+    /// the stage it reached, and who signed in.
+    struct SignedIn {
+        var session: SignedInSession
+        var person: PersonDescription
+    }
+
+    /// Signing in with a password, for the API and the sign-in page alike: the
+    /// throttle, the decoy check of an unknown login, the rules' say on the login,
+    /// `SignedIn` recorded when nothing else is asked, a new session.
+    func signInWithPassword(school named: String?, login typed: String, password: String, request: Request,
+                context: AppRequestContext) async throws -> SignedIn {
+        let login = typed.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
-        let school = campus.school(body.school)
+        let school = campus.school(named)
         // Counted by the school it resolves to: naming it or not is the same login.
-        let throttleKey = Self.throttleKey(school: school?.id ?? body.school ?? "", login: login)
+        let throttleKey = Self.throttleKey(school: school?.id ?? named ?? "", login: login)
         try await waitTurn(login: throttleKey, address: address)
         guard let school, let credentials = school.school.credentials,
-              !login.isEmpty, login.utf8.count <= 100, !body.password.isEmpty, body.password.utf8.count <= 1024 else {
+              !login.isEmpty, login.utf8.count <= 100, !password.isEmpty, password.utf8.count <= 1024 else {
             // Still as slow as a real check: the answer's time says nothing either.
             let decoy = passwords.decoy
-            _ = try await passwords.run { PasswordHasher.verify(body.password, against: decoy) }
-            return try await failed(login: throttleKey, address: address, context: context)
+            _ = try await passwords.run { PasswordHasher.verify(password, against: decoy) }
+            try await failed(login: throttleKey, address: address, context: context)
         }
         let now = configuration.clock()
-        let password = body.password
         let decoy = passwords.decoy
         let check = try await passwords.run { try credentials.check(login: login, password: password, in: school.log, at: now, decoy: decoy) }
         let stored: CredentialTable.Password
         switch check {
         case .wrong:
-            return try await failed(login: throttleKey, address: address, context: context)
+            try await failed(login: throttleKey, address: address, context: context)
         case .expired:
             await throttle.succeeded(login: throttleKey, address: address)
             throw APIError(.forbidden, rule: "temporary-password-expired",
@@ -78,7 +93,7 @@ struct SignInController {
         }
         try school.freshen()
         guard let account = school.recorder.withState({ $0.logins[login] }) else {
-            return try await failed(login: throttleKey, address: address, context: context)
+            try await failed(login: throttleKey, address: address, context: context)
         }
         let owner = Actor(userID: account.personID, role: account.role)
         let today = configuration.today(at: now)
@@ -110,11 +125,10 @@ struct SignInController {
             userAgent: String((request.headers[.userAgent] ?? "").prefix(200)), pendingSecret: nil)
         context.sessions.createSession(session, expiresIn: configuration.idleTimeout)
         context.logger.notice("signed in", metadata: ["school": "\(school.id)", "login": "\(login)", "stage": "\(stage.rawValue)"])
-        return try json(SignInAnswer(stage: stage.rawValue, csrfToken: session.csrfToken,
-                                     person: describe(account.personID, in: school, on: today)))
+        return SignedIn(session: session, person: describe(account.personID, in: school, on: today))
     }
 
-    private func failed(login: String, address: String, context: AppRequestContext) async throws -> Response {
+    private func failed(login: String, address: String, context: AppRequestContext) async throws -> Never {
         await throttle.failed(login: login, address: address)
         telemetry.signInFailures.increment()
         context.logger.notice("sign-in failed", metadata: ["login": "\(login)", "address": "\(address)"])
@@ -153,6 +167,15 @@ struct SignInController {
         let person = context.person
         guard person.session.stage == .secondFactor else { throw APIError.signInUnfinished(person.session.stage) }
         let body = try await decodeBody(CodeRequest.self, request, context)
+        let done = try await checkSecondFactor(code: body.code, recoveryCode: body.recoveryCode, request: request, context: context)
+        return try json(SignInAnswer(stage: done.session.stage.rawValue, csrfToken: done.session.csrfToken, person: done.person))
+    }
+
+    /// The authenticator's code (or a recovery code) after the password, for the
+    /// API and the page alike: throttled like the password, each code good once.
+    func checkSecondFactor(code: String?, recoveryCode: String?, request: Request, context: SigningInContext) async throws -> SignedIn {
+        let person = context.person
+        guard person.session.stage == .secondFactor else { throw APIError.signInUnfinished(person.session.stage) }
         let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
         let throttleKey = Self.throttleKey(school: person.school.id, login: person.login)
         try await waitTurn(login: throttleKey, address: address)
@@ -163,10 +186,10 @@ struct SignInController {
         let now = configuration.clock()
         let use: SecondFactorUse
         // The authenticator app keeps real time, whatever day the server is told it is.
-        if let code = body.code, let step = Self.acceptedStep(code, secret: factor.secret, after: factor.lastStep, at: Timestamp.now()) {
+        if let code, let step = Self.acceptedStep(code, secret: factor.secret, after: factor.lastStep, at: Timestamp.now()) {
             factor.lastStep = step
             use = .totp
-        } else if let typed = body.recoveryCode, let index = factor.recoveryCodeHashes.firstIndex(of: Self.recoveryHash(typed)) {
+        } else if let typed = recoveryCode, let index = factor.recoveryCodeHashes.firstIndex(of: Self.recoveryHash(typed)) {
             factor.recoveryCodeHashes.remove(at: index)
             use = .recoveryCode
         } else {
@@ -181,8 +204,7 @@ struct SignInController {
         _ = try await person.school.record([UseLogin(login: person.login, step: .signIn(use), on: today)], as: try actor(person))
         telemetry.signIns.increment()
         let session = try await promote(context: context, to: .signedIn)
-        return try json(SignInAnswer(stage: session.stage.rawValue, csrfToken: session.csrfToken,
-                                     person: describe(person.personID, in: person.school, on: today)))
+        return SignedIn(session: session, person: describe(person.personID, in: person.school, on: today))
     }
 
     /// The time step a code belongs to — this one, or the one before or after,
@@ -214,10 +236,23 @@ struct SignInController {
     }
 
     func changePassword(_ request: Request, context: SigningInContext) async throws -> Response {
+        let stage = context.person.session.stage
+        guard stage == .changePassword || stage == .signedIn else { throw APIError.signInUnfinished(stage) }
+        let body = try await decodeBody(PasswordRequest.self, request, context)
+        let (result, session) = try await setPassword(current: body.currentPassword, new: body.newPassword, request: request,
+                                                         context: context)
+        return try json(Recorded(sequences: result.sequences, stage: session.stage.rawValue, csrfToken: session.csrfToken),
+                        status: .created)
+    }
+
+    /// A new password, for the API and the page alike: the forced one after a
+    /// temporary password (which records the activation and, when nothing else
+    /// is asked, the sign-in), or a change that asks for the current one.
+    func setPassword(current currentPassword: String?, new newPassword: String, request: Request,
+                        context: SigningInContext) async throws -> (AppendResult, SignedInSession) {
         let person = context.person
         let stage = person.session.stage
         guard stage == .changePassword || stage == .signedIn else { throw APIError.signInUnfinished(stage) }
-        let body = try await decodeBody(PasswordRequest.self, request, context)
         let school = person.school
         guard let credentials = school.school.credentials else { throw APIError.notFound }
         let now = configuration.clock()
@@ -226,7 +261,7 @@ struct SignInController {
             let address = clientAddress(request, context, behindProxy: configuration.behindProxy)
             let throttleKey = Self.throttleKey(school: school.id, login: person.login)
             try await waitTurn(login: throttleKey, address: address)
-            let current = body.currentPassword ?? ""
+            let current = currentPassword ?? ""
             let decoy = passwords.decoy
             let check = try await passwords.run {
                 try credentials.check(login: person.login, password: current, in: school.log, at: now, decoy: decoy)
@@ -237,8 +272,7 @@ struct SignInController {
                 throw APIError(.forbidden, rule: "password-wrong", "Текущий пароль введён неверно.")
             }
         }
-        try PasswordPolicy.check(body.newPassword, login: person.login)
-        let newPassword = body.newPassword
+        try PasswordPolicy.check(newPassword, login: person.login)
         let hash = try await passwords.hash(newPassword)
         guard let account = school.recorder.withState({ $0.logins[person.login] }) else { throw APIError.notFound }
         let today = configuration.today(at: now)
@@ -261,16 +295,20 @@ struct SignInController {
         await sessions.endAll(school: school.id, login: person.login, except: person.sessionKey)
         let session = try await promote(context: context, to: next)
         context.logger.notice("password changed", metadata: ["login": "\(person.login)"])
-        return try json(Recorded(sequences: result.sequences, stage: session.stage.rawValue, csrfToken: session.csrfToken),
-                        status: .created)
+        return (result, session)
     }
 
     // MARK: Signing out, "me", sessions
 
     func signOut(_ request: Request, context: SigningInContext) async throws -> Response {
+        endThisSession(context: context)
+        return Response(status: .noContent)
+    }
+
+    /// Ends the request's session on the server (the cookie goes with it).
+    func endThisSession(context: SigningInContext) {
         context.sessions.clearSession()
         context.logger.notice("signed out", metadata: ["login": "\(context.person.login)"])
-        return Response(status: .noContent)
     }
 
     struct MeAnswer: Encodable {
@@ -299,17 +337,25 @@ struct SignInController {
     }
 
     func listSessions(_ request: Request, context: SignedInContext) async throws -> Response {
-        let person = context.person
-        let lines = await sessions.sessions(school: person.school.id, login: person.login).map { key, session in
+        try json(["sessions": await ownSessions(of: context.person)])
+    }
+
+    /// The live sessions of the person's login, the newest first.
+    func ownSessions(of person: Person) async -> [SessionLine] {
+        await sessions.sessions(school: person.school.id, login: person.login).map { key, session in
             SessionLine(handle: SignedInSession.handle(ofKey: key), current: key == person.sessionKey, signedInAt: session.signedInAt,
                         lastSeen: session.lastSeen, address: session.address, userAgent: session.userAgent)
         }
-        return try json(["sessions": lines])
     }
 
     func endSession(_ request: Request, context: SignedInContext) async throws -> Response {
+        try await endOwnSession(handle: try pathParameter(context, "handle"), context: context)
+        return Response(status: .noContent)
+    }
+
+    /// Ends one of the person's own sessions, by its handle (404 for any other).
+    func endOwnSession(handle: String, context: SignedInContext) async throws {
         let person = context.person
-        let handle = try pathParameter(context, "handle")
         let own = await sessions.sessions(school: person.school.id, login: person.login)
         guard let (key, _) = own.first(where: { SignedInSession.handle(ofKey: $0.key) == handle }) else { throw APIError.notFound }
         if key == person.sessionKey {
@@ -318,7 +364,6 @@ struct SignInController {
             try await sessions.remove(key: key)
         }
         context.logger.notice("session ended by its owner", metadata: ["login": "\(person.login)"])
-        return Response(status: .noContent)
     }
 
     // MARK: Enrolling a second factor

@@ -5,11 +5,14 @@ import Hummingbird
 /// Cross-site request forgery: every state change (POST, PUT, PATCH, DELETE)
 /// must come from the journal's own pages — its `Origin` (or, lacking one, its
 /// `Referer`) is the server's own — and, within a session, carry the session's
-/// anti-forgery token (`X-CSRF-Token`). Otherwise 403, and nothing is recorded.
+/// anti-forgery token: in `X-CSRF-Token` from the API's clients, or in the field
+/// `csrf` of a page's form (`application/x-www-form-urlencoded`). Otherwise 403,
+/// and nothing is recorded.
 struct ForgeryGuard: RouterMiddleware {
     typealias Context = AppRequestContext
     let configuration: ServerConfiguration
     static let tokenHeader = HTTPField.Name("X-CSRF-Token")!
+    static let formField = "csrf"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard [.post, .put, .patch, .delete].contains(request.method) else { return try await next(request, context) }
@@ -18,14 +21,24 @@ struct ForgeryGuard: RouterMiddleware {
                                    metadata: ["origin": "\(request.headers[.origin] ?? request.headers[.referer] ?? "none")"])
             throw APIError.forgery
         }
+        var request = request
         if let session = context.sessions.session {
-            let sent = request.headers[Self.tokenHeader] ?? ""
+            var sent = request.headers[Self.tokenHeader] ?? ""
+            if sent.isEmpty, Self.isForm(request) {
+                // The body is read here and handed on whole: the page reads its fields again.
+                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                sent = FormFields(body)[Self.formField] ?? ""
+            }
             guard Self.equal(sent, session.csrfToken) else {
                 context.logger.warning("refused: a state change without the session's anti-forgery token")
                 throw APIError.forgery
             }
         }
         return try await next(request, context)
+    }
+
+    static func isForm(_ request: Request) -> Bool {
+        request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
     }
 
     /// The origin the request claims is the one its Host names (or an allowed one).

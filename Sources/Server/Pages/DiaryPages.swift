@@ -1,0 +1,125 @@
+import Catalog
+import EventLog
+import Foundation
+import Hummingbird
+import Projections
+import Records
+
+/// The diary week for parents and students (and whoever else may read the
+/// student): Monday to Saturday, the lessons with topic, homework, marks and
+/// attendance, a switch between a parent's children, the weeks before and
+/// after, and «Ознакомлен». The week is `DiaryController`'s (the API's very
+/// JSON, from the same cache), and so is the access check: another family's
+/// child gets the page of a child that does not exist.
+struct DiaryPages {
+    let diary: DiaryController
+    let renderer: PageRenderer
+    let configuration: ServerConfiguration
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.group(context: SignedInContext.self)
+            .get("/diary", use: week)
+            .post("/diary/acknowledgement", use: acknowledge)
+    }
+
+    private var today: CivilDate { ServerClock.moscowDay(of: configuration.clock()) }
+
+    struct WeekPage {
+        struct Child {
+            let name: String
+            let link: String
+            let current: Bool
+        }
+        struct Lesson {
+            let slot: Int
+            let subjectName: String
+            let topic: String?
+            let homeworkDue: [String]
+            let homeworkSet: String?
+            let marks: [Mark]
+            let attendance: String?
+        }
+        struct Mark {
+            let value: String
+            let workTypeName: String
+            let weight: Int?
+        }
+        struct Day {
+            let heading: String
+            let lessons: [Lesson]
+            let otherHomework: [String]
+            let free: Bool
+        }
+        let student: String
+        let studentName: String
+        let className: String
+        let weekStart: String
+        let weekEnd: String
+        let monday: String
+        let previous: String
+        let next: String
+        let children: [Child]
+        let switcher: Bool
+        let days: [Day]
+        let acknowledged: Bool
+        let acknowledgedAt: String?
+        let mayAcknowledge: Bool
+    }
+
+    /// The student of the page: the one asked for (if the person may read them),
+    /// else a parent's first child or the student themself.
+    private func student(_ request: Request, person: Person) throws -> String {
+        if let asked = try query(request, "student") { return try diary.visibleStudent(asked, person: person) }
+        if person.viewer.roles.contains(.student) { return try diary.visibleStudent(person.personID, person: person) }
+        let children = person.school.recorder.withState { $0.children(of: person.viewer) }
+        guard let first = children.first else { throw APIError.notFound }
+        return first
+    }
+
+    func week(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let studentID = try student(request, person: person)
+        let day = try query(request, "week").map { try parseDate($0, field: "week") } ?? today
+        let monday = day.weekStart
+        let json = try await diary.diaryJSON(student: studentID, week: monday, person: person)
+        let week = try JSONDecoder().decode(DiaryWeek.self, from: json)
+        let (weights, codes, children) = person.school.recorder.withState { state in
+            (state.workTypes.mapValues { Int($0.weight) }, state.attendanceCodes.mapValues(\.name),
+             state.children(of: person.viewer).map { ($0, state.students[$0]?.name.full ?? $0) })
+        }
+        let link = { (student: String, monday: CivilDate) in "/diary?student=\(urlEncoded(student))&week=\(monday.iso)" }
+        let days = week.days.map { entry in
+            WeekPage.Day(
+                heading: "\(entry.weekday.prefix(1).uppercased())\(entry.weekday.dropFirst()), \(PageDates.day(iso: entry.date))",
+                lessons: entry.lessons.map { lesson in
+                    WeekPage.Lesson(
+                        slot: lesson.slot, subjectName: lesson.subjectName, topic: lesson.topic.isEmpty ? nil : lesson.topic,
+                        homeworkDue: lesson.homeworkDue, homeworkSet: lesson.homeworkSet.isEmpty ? nil : lesson.homeworkSet,
+                        marks: lesson.marks.map { .init(value: $0.value, workTypeName: $0.workTypeName, weight: weights[$0.workType]) },
+                        attendance: lesson.attendance.map { code in codes[code].map { "\(code) — \($0)" } ?? code })
+                },
+                otherHomework: entry.otherHomework, free: entry.lessons.isEmpty && entry.otherHomework.isEmpty)
+        }
+        let page = WeekPage(
+            student: studentID, studentName: week.student.name, className: week.student.className,
+            weekStart: PageDates.day(iso: week.weekStart), weekEnd: PageDates.day(iso: week.weekEnd), monday: monday.iso,
+            previous: link(studentID, monday.adding(days: -7)), next: link(studentID, monday.adding(days: 7)),
+            children: children.map { .init(name: $0.1, link: link($0.0, monday), current: $0.0 == studentID) },
+            switcher: children.count > 1, days: days, acknowledged: week.acknowledged,
+            acknowledgedAt: week.acknowledgedAt.map { $0.contains("T") ? PageDates.moscow(iso: $0) : PageDates.day(iso: $0) },
+            mayAcknowledge: person.viewer.roles.contains(.parent) && !week.acknowledged)
+        var frame = Frame.person(person, current: "/diary")
+        if try query(request, "saved") == "acknowledged" { frame.notice = "Отмечено: «Ознакомлен»." }
+        return renderer.render("diary", title: "Дневник: \(week.student.name)", frame: frame, page: page)
+    }
+
+    func acknowledge(_ request: Request, context: SignedInContext) async throws -> Response {
+        var request = request
+        let form = FormFields(try await request.collectBody(upTo: context.maxUploadSize))
+        let person = context.person
+        let studentID = try diary.visibleStudent(form["student"] ?? "", person: person)
+        let week = try parseDate(form["week"] ?? "", field: "week")
+        _ = try await diary.acknowledgeWeek(student: studentID, week: week, person: person)
+        return seeOther("/diary?student=\(urlEncoded(studentID))&week=\(week.weekStart.iso)&saved=acknowledged")
+    }
+}
