@@ -216,6 +216,12 @@ import Testing
             "3|СНИЛС|в СНИЛС должно быть 11 цифр; пишите 123-456-789 01",
             "4|Код|код T0002 уже занят",
         ])
+        // Codes are written with 0–9.
+        let oddCodes = "Код;Фамилия;Имя;Должность;Дата приёма;СНИЛС\nT٠٠٢٠;Зайцев;Олег;учитель;26.08.2024;\nT½;Зуев;Иван;учитель;26.08.2024;\n"
+        #expect(listed(try await rejection(.staff, Data(oddCodes.utf8), into: f)) == [
+            "2|Код|«T٠٠٢٠» — не код; коды здесь вида T0001, или оставьте пустым, и код присвоится сам",
+            "3|Код|«T½» — не код; коды здесь вида T0001, или оставьте пустым, и код присвоится сам",
+        ])
 
         // Classes: a year not defined.
         let classes = try await rejection(.classes, Data("Класс;Год\n7В;2030\n".utf8), into: f)
@@ -245,6 +251,10 @@ import Testing
         #expect(FieldParsing.date("01.09.24") == nil && FieldParsing.date("31.02.2024") == nil)
         #expect(FieldParsing.className("5 «а»")! == (5, "А") && FieldParsing.className("10B")! == (10, "В"))
         #expect(FieldParsing.className("12А") == nil && FieldParsing.className("5") == nil)
+        // Digits are 0–9: not every character Unicode counts as a number (Arabic-Indic digits, fractions).
+        #expect(FieldParsing.className("٥А") == nil && FieldParsing.className("½А") == nil)
+        #expect(Character("7").isASCIIDigit && !Character("٠").isASCIIDigit && !Character("½").isASCIIDigit && !Character("①").isASCIIDigit)
+        #expect(snilsProblem("112-233-445 95") == nil && snilsProblem("١١٢-٢٣٣-٤٤٥ ٩٥") != nil)
         #expect(FieldParsing.academicYear("2024/25") == 2024 && FieldParsing.academicYear("2024-2026") == nil)
         #expect(FieldParsing.roles("Учитель; Администрация").roles == [.teacher, .administration])
         #expect(Column("Дата приёма").matches(" дата  ПРИЕМА* ") && Column("E-mail").matches("Е-mail"))

@@ -85,7 +85,7 @@ public struct LinkGuardian: Command {
 extension SchoolState {
     /// The guardian in the register with this SNILS, however it is written.
     func guardian(withSNILS snils: String) -> Guardian? {
-        guardianBySNILS[snils.filter(\.isNumber)].flatMap { guardians[$0] }
+        guardianBySNILS[snils.filter(\.isASCIIDigit)].flatMap { guardians[$0] }
     }
 
     /// The guardian in the register who is this person by name and contacts.
@@ -99,7 +99,7 @@ extension Guardian {
     /// Without SNILS, the same name with the same phone or e-mail is the same person.
     func isSamePerson(name: PersonName, phone: String, email: String) -> Bool {
         let contacts = { (phone: String, email: String) in
-            Set([phone.filter(\.isNumber), email.lowercased()].filter { !$0.isEmpty }) }
+            Set([phone.filter(\.isASCIIDigit), email.lowercased()].filter { !$0.isEmpty }) }
         return self.name.full.lowercased() == name.full.lowercased()
             && !contacts(self.phone, self.email).isDisjoint(with: contacts(phone, email))
     }

@@ -16,7 +16,7 @@ enum SNILSProblem: Sendable {
 
 /// SNILS: 11 digits whose last two are a checksum of the first nine; nil when it is right.
 func snilsProblem(_ snils: String) -> SNILSProblem? {
-    let digits = snils.filter(\.isNumber).compactMap { $0.wholeNumberValue }
+    let digits = snils.filter(\.isASCIIDigit).compactMap { $0.wholeNumberValue }
     guard digits.count == 11 else { return .digitCount }
     var sum = 0
     for i in 0..<9 { sum += digits[i] * (9 - i) }
@@ -40,6 +40,12 @@ func requireSNILS(_ snils: String, record: String) throws(RuleViolation) {
 
 /// Whether two SNILS are the same number however they are written.
 func sameSNILS(_ a: String, _ b: String) -> Bool {
-    let digits = { (s: String) in s.filter(\.isNumber) }
+    let digits = { (s: String) in s.filter(\.isASCIIDigit) }
     return !digits(a).isEmpty && digits(a) == digits(b)
+}
+
+extension Character {
+    /// 0–9 and nothing else: codes, SNILS and phone numbers are written with
+    /// these, not with any character Unicode counts as a number (٠, ½, ①).
+    public var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -50,9 +50,9 @@ struct GuardianRegister: RegisterMapper {
         }
         guard row.issues.isEmpty, let name, let studentID, let relation else { return nil }
 
-        let digits = snils.filter(\.isNumber)
+        let digits = snils.filter(\.isASCIIDigit)
         let identity = digits.isEmpty
-            ? [FieldParsing.key(name.full), phone.filter(\.isNumber), email.lowercased()].joined(separator: "|") : digits
+            ? [FieldParsing.key(name.full), phone.filter(\.isASCIIDigit), email.lowercased()].joined(separator: "|") : digits
         // Registered already, by the register or an earlier row: what the rules
         // will compare this row's guardian with, if it is registered as new.
         let snilsHolder = digits.isEmpty ? nil : state.guardian(withSNILS: snils)

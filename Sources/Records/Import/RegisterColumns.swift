@@ -194,7 +194,7 @@ public enum FieldParsing {
         let latin: [Character: Character] = ["A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М",
                                              "O": "О", "P": "Р", "T": "Т", "X": "Х"]
         let compact = text.uppercased().filter { !" -«»\"'.".contains($0) }.map { latin[$0] ?? $0 }
-        let digits = compact.prefix { $0.isNumber }
+        let digits = compact.prefix { $0.isASCIIDigit }
         let letter = String(compact.dropFirst(digits.count))
         guard let grade = Int(String(digits)), (1...11).contains(grade), !letter.isEmpty, letter.count <= 3,
               letter.allSatisfy({ ("А"..."Я").contains($0) || $0 == "Ё" }) else { return nil }

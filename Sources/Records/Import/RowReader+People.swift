@@ -7,7 +7,7 @@ extension RowReader {
         let value = text(column)
         guard !value.isEmpty else { return nil }
         let code = value.uppercased()
-        guard code.hasPrefix(prefix), code.count > prefix.count, code.dropFirst(prefix.count).allSatisfy(\.isNumber) else {
+        guard code.hasPrefix(prefix), code.count > prefix.count, code.dropFirst(prefix.count).allSatisfy(\.isASCIIDigit) else {
             fail(column, "«\(value)» — не код; коды здесь вида \(prefix)0001, или оставьте пустым, и код присвоится сам")
             return nil
         }
@@ -39,7 +39,7 @@ extension RowReader {
     /// A SNILS that no earlier row of the file has; the rules check the rest.
     mutating func uniqueSNILS(_ column: Column, seen: inout [String: Int]) -> String {
         let value = text(column)
-        let digits = value.filter(\.isNumber)
+        let digits = value.filter(\.isASCIIDigit)
         guard !digits.isEmpty else { return value }
         if let earlier = seen[digits] {
             fail(column, "СНИЛС \(value) уже есть в строке \(earlier)")

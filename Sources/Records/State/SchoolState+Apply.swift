@@ -68,7 +68,7 @@ extension SchoolState {
         case .studentLeft(let e): release(e.studentID, on: e.on)
         case .guardianRegistered(let e):
             guardians[e.guardianID] = Guardian(id: e.guardianID, name: e.name, email: e.email, snils: e.snils, phone: e.phone)
-            let digits = e.snils.filter(\.isNumber)
+            let digits = e.snils.filter(\.isASCIIDigit)
             if !digits.isEmpty { guardianBySNILS[digits] = e.guardianID }
             guardiansByName[e.name.full.lowercased(), default: []].append(e.guardianID)
         case .guardianLinked(let e):
