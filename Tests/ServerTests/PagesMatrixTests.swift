@@ -87,6 +87,11 @@ enum PageTable {
                              others: 404, anonymous: 303), records: true, share: false) { t, _ in
             ("/teacher/lesson/attendance", [("lesson", t.template.substituteLesson), ("absence-\(t.template.child)", "Н")])
         },
+        row(.post, "/teacher/lesson/attendance/correction", "the teacher's lesson last week",
+            expect: statuses(lessonEntry, others: 404, anonymous: 303), records: true, share: false) { t, _ in
+            ("/teacher/lesson/attendance/correction", [("lesson", t.template.heldLesson), ("student", t.template.child),
+                                                       ("code", t.template.heldAbsence == "Б" ? "Н" : "Б"), ("reason", "справка из поликлиники")])
+        },
         row(.post, "/teacher/lesson/grade", "in the teacher's lesson last week", expect: statuses(lessonEntry, others: 404, anonymous: 303),
             records: true) { t, _ in
             ("/teacher/lesson/grade", [("lesson", t.template.heldLesson), ("student", t.template.child), ("value", "5"),

@@ -127,7 +127,17 @@ import Testing
             #expect(homework.status == .seeOther, "\(homework)")
             let recorded = try server.events(after: head)
             #expect(recorded.count >= 5, "\(recorded.map(\.type))")
+            let taken = try await server.page(link, as: teacher)
+            #expect(taken.text.contains(#"action="/teacher/lesson/attendance/correction""#), "no way to correct the roll")
 
+            // A roll already taken is corrected one student at a time, with a reason.
+            let noReason = try await server.submit("/teacher/lesson/attendance/correction", [("lesson", t.mondayLesson),
+                                                                                            ("student", t.child), ("code", "Б")],
+                                                   as: teacher)
+            #expect(noReason.status == .unprocessableContent && noReason.text.contains("reason-required"), "\(noReason)")
+            let corrected = try await server.submit("/teacher/lesson/attendance/correction", [("lesson", t.mondayLesson), ("student", t.child),
+                                                                                             ("code", "Б"), ("reason", "справка")], as: teacher)
+            #expect(corrected.status == .seeOther && corrected.location == link + "&saved=correction", "\(corrected)")
             let lesson = try await server.page(link + "&saved=grade", as: teacher)
             #expect(lesson.status == .ok, "\(lesson)")
             expectPageHeaders(lesson, "the lesson page")
@@ -135,8 +145,8 @@ import Testing
             #expect(!lesson.text.contains(script) && !lesson.text.contains("<b>жирно"), "what a teacher typed went out as HTML")
             #expect(lesson.text.contains("Оценка сохранена."))
             #expect(lesson.text.contains("Посещаемость записана."))
-            #expect(lesson.text.contains("<strong>Н — "), "the absence is not shown")
-            #expect(lesson.text.contains("(Н)"), "the absent student is not shown as such while grading")
+            #expect(lesson.text.contains("<strong>Б — "), "the corrected absence is not shown")
+            #expect(lesson.text.contains("(Б)"), "the absent student is not shown as such while grading")
             #expect(lesson.text.components(separatedBy: #"<span class="mark">"#).count - 1 == 2, "two marks of the classmate")
             #expect(lesson.text.contains("(к 25.09.2024)"))
 
@@ -146,7 +156,7 @@ import Testing
             expectPageHeaders(diary, "the diary")
             #expect(diary.text.contains("Тема: &lt;script&gt;alert(1)&lt;/script&gt;"), "\(diary.text)")
             #expect(!diary.text.contains(script))
-            #expect(diary.text.contains(#"<span class="tag absent">Н — "#), "the child's absence is not in the diary")
+            #expect(diary.text.contains(#"<span class="tag absent">Б — "#), "the child's absence is not in the diary")
         }
     }
 
@@ -294,6 +304,38 @@ import Testing
             #expect(week.text.contains("student=\(second)&amp;week=") || week.text.contains("student=\(second)&week="), "no link to the second child")
             let switched = try await server.page("/diary?student=\(second)", as: browser)
             #expect(switched.status == .ok && switched.text.contains(#"aria-current="page">"#), "\(switched)")
+        }
+    }
+
+    @Test func aTeacherWithASecondFactorTypesTheCodeOnItsPage() async throws {
+        try await TestServer.run(signIn: [.teacher]) { server in
+            let (app, recovery) = try await server.enrolSecondFactor(.teacher)
+            let sample = server.template.sample(.teacher)
+            let browser = Visitor(.teacher, sample: sample)
+            let first = try await server.submit("/sign-in", [("login", sample.login), ("password", sample.password)], as: browser)
+            #expect(first.status == .seeOther && first.location == "/second-factor", "\(first)")
+            #expect(try await server.page("/teacher/day", as: browser).location == "/second-factor")
+            let form = try await server.page("/second-factor", as: browser)
+            #expect(form.status == .ok && form.text.contains(#"autocomplete="one-time-code""#), "\(form)")
+            expectPageHeaders(form, "the code's page")
+            let before = try server.snapshot()
+            let wrong = try await server.submit("/second-factor", [("code", app.code(at: Date() - 600))], as: browser)
+            #expect(wrong.status == .unauthorized && wrong.text.contains("Код не подошёл."), "\(wrong)")
+            expectPageHeaders(wrong, "a wrong code")
+            #expect(try server.snapshot() == before)
+            // The app's next code (the one now was spent confirming the enrolment).
+            let good = try await server.submit("/second-factor", [("code", app.code(at: Date() + 30))], as: browser)
+            #expect(good.status == .seeOther && good.location == "/", "\(good)")
+            #expect(try server.events(after: UInt64(before.count)).map(\.type) == ["SignedIn"])
+            #expect(try await server.page("/", as: browser).location == "/teacher/day")
+
+            // Without the phone: a recovery code, on the same page.
+            let tablet = Visitor(.teacher, sample: sample)
+            _ = try await server.submit("/sign-in", [("login", sample.login), ("password", sample.password)], as: tablet)
+            _ = try await server.page("/second-factor", as: tablet)
+            let recovered = try await server.submit("/second-factor", [("recovery", try #require(recovery.first))], as: tablet)
+            #expect(recovered.status == .seeOther && recovered.location == "/", "\(recovered)")
+            #expect(try await server.page("/teacher/day", as: tablet).status == .ok)
         }
     }
 

@@ -306,9 +306,16 @@ struct JournalController {
 
     func correctAttendance(_ request: Request, context: SignedInContext) async throws -> Response {
         let body = try await decodeBody(AttendanceCorrectionRequest.self, request, context)
-        let (lesson, actor) = try heldLesson(body.lesson, person: context.person)
-        return try await record([CorrectAttendance(lessonID: lesson.id, studentID: body.student, code: body.code, reason: body.reason)],
-                                as: actor, person: context.person)
+        let result = try await correctAttendance(lesson: body.lesson, student: body.student, code: body.code, reason: body.reason,
+                                                 person: context.person)
+        return try json(Recorded(sequences: result.sequences), status: .created)
+    }
+
+    /// One student's mark of a roll already taken, with a reason (an empty code: present).
+    func correctAttendance(lesson id: String, student: String, code: String, reason: String, person: Person) async throws -> AppendResult {
+        let (lesson, actor) = try heldLesson(id, person: person)
+        return try await person.school.record([CorrectAttendance(lessonID: lesson.id, studentID: student, code: code, reason: reason)],
+                                              as: actor)
     }
 
     struct VoidLessonRequest: Decodable {

@@ -21,6 +21,7 @@ struct TeacherPages {
             .post("/lesson/topic", use: topic)
             .post("/lesson/homework", use: homework)
             .post("/lesson/attendance", use: attendance)
+            .post("/lesson/attendance/correction", use: correctAttendance)
             .post("/lesson/grade", use: grade)
     }
 
@@ -107,6 +108,8 @@ struct TeacherPages {
         let attendanceTaken: Bool
         let students: [Student]
         let studentChoices: [Option]
+        /// For correcting a roll already taken: «присутствовал(а)» and the school's codes.
+        let codeChoices: [Option]
         let workTypes: [Option]
         let readOnly: String?
         let correctionsReadOnly: String?
@@ -136,6 +139,8 @@ struct TeacherPages {
             studentChoices: answer.students.map { s in
                 Option(value: s.id, label: s.name + (s.attendance.map { " (\($0))" } ?? ""), selected: false)
             },
+            codeChoices: [Option(value: "", label: "присутствовал(а)", selected: false)]
+                + codes.map { Option(value: $0.id, label: "\($0.id) — \($0.name)", selected: false) },
             workTypes: answer.workTypes.map { Option(value: $0.id, label: "\($0.name) (вес \($0.weight ?? 1))", selected: false) },
             readOnly: answer.readOnly, correctionsReadOnly: answer.correctionsReadOnly,
             topicAndRollDue: PageDates.day(iso: answer.topicAndRollDue), homeworkDeadline: answer.homeworkDue_.map(PageDates.moscow(iso:)))
@@ -145,7 +150,7 @@ struct TeacherPages {
     }
 
     static let saved = ["topic": "Тема сохранена.", "homework": "Домашнее задание сохранено.", "attendance": "Посещаемость сохранена.",
-                        "grade": "Оценка сохранена."]
+                        "correction": "Отметка посещаемости исправлена.", "grade": "Оценка сохранена."]
 
     // MARK: The forms
 
@@ -180,6 +185,13 @@ struct TeacherPages {
         let absences = form.withPrefix("absence-").filter { !$0.value.isEmpty }
         _ = try await journal.takeAttendance(lesson: lesson, absences: absences, person: context.person)
         return back(to: lesson, saved: "attendance")
+    }
+
+    func correctAttendance(_ request: Request, context: SignedInContext) async throws -> Response {
+        let (form, lesson) = try await self.form(request, context)
+        _ = try await journal.correctAttendance(lesson: lesson, student: form["student"] ?? "", code: form["code"] ?? "",
+                                                reason: form.text("reason") ?? "", person: context.person)
+        return back(to: lesson, saved: "correction")
     }
 
     func grade(_ request: Request, context: SignedInContext) async throws -> Response {
