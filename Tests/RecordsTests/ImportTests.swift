@@ -157,6 +157,33 @@ import Testing
         #expect(issues.map(\.line) == [5] && issues.map(\.column) == ["КЛАСС"], "\(issues)")
     }
 
+    @Test func aQuoteLeftOpenIsAnErrorAtItsLineNotRowsLost() async throws {
+        func issue(_ text: String) -> ImportIssue? {
+            do { _ = try RegisterFile(data: Data(text.utf8)); return nil } catch { return error }
+        }
+        let header = "Фамилия;Имя;Отчество;Пол;Дата рождения;СНИЛС;Класс;Дата зачисления;Прибыл из\n"
+        let rows = (1...7).map { "Ученик\($0);Имя;;м;01.02.2013;;5А;02.09.2024;" }
+        // Row 3 opens a quote in «Прибыл из» and never closes it.
+        let open = header + "Первый;Имя;;м;01.02.2013;;5А;02.09.2024;\n" + "Второй;Имя;;м;01.02.2013;;5А;02.09.2024;\"Школа № 5\n"
+            + rows.joined(separator: "\n") + "\n"
+        let atEnd = try #require(issue(open))
+        #expect(atEnd.line == 3 && atEnd.reason.contains("не закрыта до конца файла"), "\(atEnd)")
+        // Closed, but only after seven rows of the register went inside the cell.
+        let late = try #require(issue(open.replacingOccurrences(of: "Ученик7;Имя", with: "Ученик7\";Имя")))
+        #expect(late.line == 3 && late.reason.contains("захватила строки 3–"), "\(late)")
+        // An address over two lines, and a doubled quote, are fine.
+        let fine = header + "Первый;Имя;;м;01.02.2013;;5А;02.09.2024;\"г. Краснореченск,\nул. Мира, 5\"\n"
+            + "Второй;Имя;;м;01.02.2013;;5А;02.09.2024;\"Гимназия \"\"Эрудит\"\"\"\n"
+        let file = try RegisterFile(data: Data(fine.utf8))
+        #expect(file.records.map(\.line) == [1, 2, 4], "\(file.records)")
+        #expect(file.records.last?.cells.last == "Гимназия \"Эрудит\"")
+        // Through the importer: refused whole, at the line, nothing recorded.
+        let f = try await F()
+        defer { f.cleanup() }
+        let issues = try await rejection(.students, Data(open.utf8), into: f)
+        #expect(issues.map(\.line) == [3], "\(issues)")
+    }
+
     @Test func titleRowsHeaderVariantsAndMissingColumns() async throws {
         let f = try await F()
         defer { f.cleanup() }

@@ -31,7 +31,60 @@ public struct RegisterFile: Sendable {
         let (text, encoding) = try Self.decode(Array(data))
         self.encoding = encoding
         delimiter = Self.delimiter(of: text)
+        try Self.checkQuotes(text, delimiter: delimiter)
         records = Self.split(text, delimiter: delimiter)
+    }
+
+    /// A cell's quote left open takes every row after it into that cell: a quote
+    /// still open at the end of the file, or one that swallows several lines with
+    /// delimiters on them before it closes, is an error at the line it opened on —
+    /// never rows quietly lost inside one cell.
+    static func checkQuotes(_ text: String, delimiter: Character) throws(ImportIssue) {
+        var line = 1
+        var fieldStart = true
+        var opened: (line: Int, delimitedLines: Int, sawDelimiter: Bool)?
+        var characters = text.makeIterator()
+        var pending: Character?
+        var swallowed: ImportIssue?
+        func problem(_ at: Int, _ why: String) -> ImportIssue {
+            ImportIssue(line: at, reason: "кавычка, открытая в этой строке, \(why); закройте её (\"текст\") или уберите, "
+                        + "иначе следующие строки окажутся внутри одной ячейки")
+        }
+        while let character = pending ?? characters.next() {
+            pending = nil
+            if let open = opened {
+                if character == "\"" {
+                    let next = characters.next()
+                    if next == "\"" { continue }  // a doubled quote inside the cell
+                    opened = nil
+                    fieldStart = false
+                    pending = next
+                    continue
+                }
+                if character.isNewline {
+                    line += 1
+                    let delimited = open.delimitedLines + (open.sawDelimiter ? 1 : 0)
+                    // An address typed over two or three lines is fine; rows of the register are not.
+                    if delimited >= 3 && swallowed == nil {
+                        swallowed = problem(open.line, "захватила строки \(open.line)–\(line) со столбцами до своей пары")
+                    }
+                    opened = (open.line, delimited, false)
+                } else if character == delimiter {
+                    opened = (open.line, open.delimitedLines, true)
+                }
+                continue
+            }
+            if character == "\"" && fieldStart {
+                opened = (line, 0, false)
+            } else if character.isNewline {
+                line += 1
+                fieldStart = true
+            } else {
+                fieldStart = character == delimiter
+            }
+        }
+        if let open = opened { throw problem(open.line, "не закрыта до конца файла") }
+        if let swallowed { throw swallowed }
     }
 
     /// A UTF-8 or UTF-16 byte order mark decides; otherwise text that is valid
