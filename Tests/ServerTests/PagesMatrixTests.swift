@@ -61,6 +61,15 @@ enum PageTable {
         row(.post, "/second-factor", "no code is asked of a finished sign-in", expect: statuses([:], others: 303, anonymous: 303)) { _, _ in
             ("/second-factor", [("code", "123456")])
         },
+        row(.get, "/second-factor/enrolment", expect: statuses([:], others: 200, anonymous: 303)) { _, _ in
+            ("/second-factor/enrolment", [])
+        },
+        row(.post, "/second-factor/enrolment", "staff only", expect: statuses(each(staff, 200), others: 403, anonymous: 303)) { _, _ in
+            ("/second-factor/enrolment", [])
+        },
+        row(.post, "/second-factor/enrolment/confirmation", "without starting one", expect: statuses([:], others: 400, anonymous: 303)) { _, _ in
+            ("/second-factor/enrolment/confirmation", [("code", "123456")])
+        },
         row(.post, "/sign-out", expect: statuses([:], others: 303, anonymous: 303)) { _, _ in ("/sign-out", []) },
         row(.get, "/sessions", expect: statuses([:], others: 200, anonymous: 303)) { _, _ in ("/sessions", []) },
         row(.post, "/sessions/end", "a session of no one", expect: statuses([:], others: 404, anonymous: 303)) { _, _ in

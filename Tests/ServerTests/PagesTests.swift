@@ -339,6 +339,47 @@ import Testing
         }
     }
 
+    @Test func aSecondFactorTheSchoolRequiresIsEnrolledThroughThePages() async throws {
+        try await TestServer.run(signIn: [.administration, .parent]) { server in
+            let policy = try await server.post("/api/v1/second-factor/policy", ["roles": ["teacher"]], as: server.visitor(.administration))
+            try #require(policy.status == .created, "\(policy)")
+            let sample = server.template.sample(.teacher)
+            let browser = Visitor(.teacher, sample: sample)
+            let first = try await server.submit("/sign-in", [("login", sample.login), ("password", sample.temporaryPassword)], as: browser)
+            #expect(first.location == "/password", "\(first)")
+            _ = try await server.page("/password", as: browser)
+            let set = try await server.submit("/password", [("new", sample.password), ("repeat", sample.password)], as: browser)
+            #expect(set.status == .seeOther && set.location == "/second-factor/enrolment", "\(set)")
+            #expect(try await server.page("/teacher/day", as: browser).location == "/second-factor/enrolment")
+
+            let intro = try await server.page("/second-factor/enrolment", as: browser)
+            #expect(intro.status == .ok && intro.text.contains("Школа требует второй фактор"), "\(intro)")
+            expectPageHeaders(intro, "the enrolment's page")
+            let started = try await server.submit("/second-factor/enrolment", [], as: browser)
+            #expect(started.status == .ok, "\(started)")
+            expectPageHeaders(started, "the key's page")
+            let keyRange = try #require(started.text.range(of: #"id="key">[A-Z2-7 ]+<"#, options: .regularExpression))
+            let key = started.text[keyRange].dropFirst(#"id="key">"#.count).dropLast().filter { $0 != " " }
+            let app = Authenticator(base32: String(key))
+            let head = try server.log.head()
+            let wrong = try await server.submit("/second-factor/enrolment/confirmation", [("code", app.code(at: Date() - 600))], as: browser)
+            #expect(wrong.status == .unprocessableContent && wrong.text.contains("Код не подошёл."), "\(wrong)")
+            #expect(wrong.text.contains(String(started.text[keyRange])), "the same key is not shown again")
+            #expect(try server.log.head() == head)
+            let confirmed = try await server.submit("/second-factor/enrolment/confirmation", [("code", app.code())], as: browser)
+            #expect(confirmed.status == .ok && confirmed.text.contains("Приложение подключено"), "\(confirmed)")
+            expectPageHeaders(confirmed, "the recovery codes' page")
+            #expect(confirmed.text.components(separatedBy: #"<li class="code">"#).count - 1 == 10, "not ten recovery codes")
+            #expect(try server.events(after: head).map(\.type) == ["SecondFactorEnrolled", "SignedIn"])
+            #expect(try await server.page("/", as: browser).location == "/teacher/day")
+            #expect(try await server.page("/teacher/day", as: browser).status == .ok)
+
+            // A parent has none to enrol: the API's refusal, as a page.
+            let parent = try await server.submit("/second-factor/enrolment", [], as: server.visitor(.parent))
+            #expect(parent.status == .forbidden && parent.text.contains("Второй фактор подключают сотрудники школы."), "\(parent)")
+        }
+    }
+
     @Test func theSessionsPageListsTheOwnSessionsAndEndsOne() async throws {
         try await TestServer.run(signIn: [.teacher]) { server in
             let teacher = server.visitor(.teacher)

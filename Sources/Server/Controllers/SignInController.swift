@@ -376,6 +376,12 @@ struct SignInController {
     }
 
     func startEnrolment(_ request: Request, context: SigningInContext) async throws -> Response {
+        try json(beginEnrolment(context: context))
+    }
+
+    /// A new authenticator's key, kept in the session until its first code
+    /// confirms it (the API and the page alike): staff only.
+    func beginEnrolment(context: SigningInContext) throws -> EnrolmentAnswer {
         let person = context.person
         guard person.session.stage == .signedIn || person.session.stage == .enrolSecondFactor else {
             throw APIError.signInUnfinished(person.session.stage)
@@ -385,10 +391,14 @@ struct SignInController {
         }
         let secret = Self.randomSecret()
         context.sessions.withLockedSession { $0?.pendingSecret = secret }
+        return Self.enrolmentAnswer(secret: secret, person: person)
+    }
+
+    /// The key as the app is given it: in base32, as the otpauth URL carries it.
+    static func enrolmentAnswer(secret: String, person: Person) -> EnrolmentAnswer {
         let url = TOTP(secret: secret).createAuthenticatorURL(label: "\(person.school.id):\(person.login)", issuer: "Летопись")
-        // The app is given the key in base32, as the URL carries it.
         let base32 = URLComponents(string: url)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
-        return try json(EnrolmentAnswer(secret: base32, otpauthURL: url))
+        return EnrolmentAnswer(secret: base32, otpauthURL: url)
     }
 
     struct EnrolmentConfirmation: Encodable {
@@ -401,13 +411,22 @@ struct SignInController {
     }
 
     func confirmEnrolment(_ request: Request, context: SigningInContext) async throws -> Response {
+        guard context.sessions.session?.pendingSecret != nil else {
+            throw APIError.invalid("Сначала начните подключение приложения-аутентификатора.")
+        }
+        let body = try await decodeBody(CodeRequest.self, request, context)
+        return try json(try await finishEnrolment(code: body.code, context: context), status: .created)
+    }
+
+    /// The authenticator's first code confirms the key the session holds: the
+    /// enrolment recorded (and, at a sign-in that asked for it, the sign-in).
+    func finishEnrolment(code: String?, context: SigningInContext) async throws -> EnrolmentConfirmation {
         let person = context.person
         guard let secret = context.sessions.session?.pendingSecret else {
             throw APIError.invalid("Сначала начните подключение приложения-аутентификатора.")
         }
-        let body = try await decodeBody(CodeRequest.self, request, context)
         let now = configuration.clock()
-        guard let code = body.code, let step = Self.acceptedStep(code, secret: secret, after: 0, at: Timestamp.now()) else {
+        guard let code, let step = Self.acceptedStep(code, secret: secret, after: 0, at: Timestamp.now()) else {
             throw APIError(.unprocessableContent, rule: "second-factor-failed", "Код не подошёл. Введите текущий код из приложения.")
         }
         let codes = (0..<10).map { _ in Self.randomRecoveryCode() }
@@ -425,8 +444,8 @@ struct SignInController {
         context.sessions.withLockedSession { $0?.pendingSecret = nil }
         if finishing { telemetry.signIns.increment() }
         let session = try await promote(context: context, to: .signedIn)
-        return try json(EnrolmentConfirmation(sequences: result.sequences, stage: session.stage.rawValue, csrfToken: session.csrfToken,
-                                              recoveryCodes: codes), status: .created)
+        return EnrolmentConfirmation(sequences: result.sequences, stage: session.stage.rawValue, csrfToken: session.csrfToken,
+                                     recoveryCodes: codes)
     }
 
     struct RemovalRequest: Decodable {

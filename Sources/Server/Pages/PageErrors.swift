@@ -29,7 +29,8 @@ struct PageErrors: RouterMiddleware {
         return request.headers[.accept]?.contains("text/html") ?? false
     }
 
-    static let pagePaths: Set<String> = ["/", "/sign-in", "/password", "/second-factor", "/sign-out", "/sessions", "/sessions/end",
+    static let pagePaths: Set<String> = ["/", "/sign-in", "/password", "/second-factor", "/second-factor/enrolment",
+                                         "/second-factor/enrolment/confirmation", "/sign-out", "/sessions", "/sessions/end",
                                          "/diary", "/diary/acknowledgement"]
     static let pagePrefixes = ["/teacher/", "/static/"]
 
@@ -42,7 +43,8 @@ struct PageErrors: RouterMiddleware {
             case .changePassword: return seeOther("/password")
             case .secondFactor: return seeOther("/second-factor")
             case .signedIn: return seeOther("/sign-in")
-            case .enrolSecondFactor, nil: break
+            case .enrolSecondFactor: return seeOther("/second-factor/enrolment")
+            case nil: break
             }
         default:
             break

@@ -23,6 +23,9 @@ struct SignInPages {
             .get("/second-factor", use: secondFactorForm)
             .post("/second-factor", use: secondFactorPost)
             .post("/sign-out", use: signOut)
+            .get("/second-factor/enrolment", use: enrolmentPage)
+            .post("/second-factor/enrolment", use: enrolmentStart)
+            .post("/second-factor/enrolment/confirmation", use: enrolmentConfirmation)
         router.group(context: SignedInContext.self)
             .get("/sessions", use: sessionsPage)
             .post("/sessions/end", use: endSession)
@@ -38,7 +41,8 @@ struct SignInPages {
         switch stage {
         case .changePassword: "/password"
         case .secondFactor: "/second-factor"
-        case .enrolSecondFactor, .signedIn: Frame.home(of: person)
+        case .enrolSecondFactor: "/second-factor/enrolment"
+        case .signedIn: Frame.home(of: person)
         }
     }
 
@@ -85,7 +89,8 @@ struct SignInPages {
             switch done.session.stage {
             case .changePassword: return seeOther("/password")
             case .secondFactor: return seeOther("/second-factor")
-            case .enrolSecondFactor, .signedIn: return seeOther("/")
+            case .enrolSecondFactor: return seeOther("/second-factor/enrolment")
+            case .signedIn: return seeOther("/")
             }
         } catch let error as APIError where ["sign-in-failed", "sign-in-throttled", "temporary-password-expired", "busy"].contains(error.rule) {
             // The form again, with what went wrong: the same words for an unknown login and a wrong password.
@@ -173,6 +178,68 @@ struct SignInPages {
         return seeOther("/sign-in")
     }
 
+    // MARK: Enrolling an authenticator
+
+    struct EnrolmentPage {
+        /// The school requires it before anything else opens.
+        let required: Bool
+        /// The key to type into the app (in groups of four), once started.
+        let key: String?
+        let url: String?
+        let error: String?
+    }
+
+    struct RecoveryPage {
+        let codes: [String]
+    }
+
+    private func enrolmentFrame(_ person: Person) -> Frame {
+        Frame.person(person, current: "/second-factor/enrolment")
+    }
+
+    private func enrolling(_ context: SigningInContext) -> Bool {
+        [.signedIn, .enrolSecondFactor].contains(context.person.session.stage)
+    }
+
+    func enrolmentPage(_ request: Request, context: SigningInContext) async throws -> Response {
+        guard enrolling(context) else { return seeOther("/") }
+        let page = EnrolmentPage(required: context.person.session.stage == .enrolSecondFactor, key: nil, url: nil, error: nil)
+        return renderer.render("enrolment", title: "Приложение-аутентификатор", frame: enrolmentFrame(context.person), page: page)
+    }
+
+    /// A new key (staff only, as in the API), shown with the form for its first code.
+    func enrolmentStart(_ request: Request, context: SigningInContext) async throws -> Response {
+        guard enrolling(context) else { return seeOther("/") }
+        return keyPage(try signIn.beginEnrolment(context: context), context: context, error: nil)
+    }
+
+    private func keyPage(_ answer: SignInController.EnrolmentAnswer, context: SigningInContext, error: APIError?) -> Response {
+        let grouped = stride(from: 0, to: answer.secret.count, by: 4).map { start in
+            String(answer.secret.dropFirst(start).prefix(4))
+        }.joined(separator: " ")
+        let page = EnrolmentPage(required: context.person.session.stage == .enrolSecondFactor, key: grouped, url: answer.otpauthURL,
+                                 error: error?.message)
+        return renderer.render("enrolment", title: "Приложение-аутентификатор", frame: enrolmentFrame(context.person), page: page,
+                               status: error?.status ?? .ok)
+    }
+
+    /// The app's first code: the enrolment recorded, the recovery codes shown once.
+    func enrolmentConfirmation(_ request: Request, context: SigningInContext) async throws -> Response {
+        guard enrolling(context) else { return seeOther("/") }
+        var request = request
+        let form = FormFields(try await request.collectBody(upTo: context.maxUploadSize))
+        do {
+            let done = try await signIn.finishEnrolment(code: form.text("code"), context: context)
+            var frame = enrolmentFrame(context.person)
+            frame.signedIn = true
+            frame.csrf = done.csrfToken
+            return renderer.render("recovery", title: "Резервные коды", frame: frame, page: RecoveryPage(codes: done.recoveryCodes))
+        } catch let error as APIError where error.rule == "second-factor-failed" {
+            guard let secret = context.sessions.session?.pendingSecret else { throw error }
+            return keyPage(SignInController.enrolmentAnswer(secret: secret, person: context.person), context: context, error: error)
+        }
+    }
+
     // MARK: «Мои сеансы»
 
     struct SessionsPage {
@@ -186,6 +253,8 @@ struct SignInPages {
         }
         let sessions: [Line]
         let others: Bool
+        /// Staff may enrol an authenticator app.
+        let staff: Bool
     }
 
     func sessionsPage(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -201,7 +270,8 @@ struct SignInPages {
         default: break
         }
         return renderer.render("sessions", title: "Мои сеансы", frame: frame,
-                               page: SessionsPage(sessions: lines, others: lines.contains { !$0.current }))
+                               page: SessionsPage(sessions: lines, others: lines.contains { !$0.current },
+                                                  staff: !context.person.viewer.roles.isDisjoint(with: Frame.staffRoles)))
     }
 
     func endSession(_ request: Request, context: SignedInContext) async throws -> Response {
