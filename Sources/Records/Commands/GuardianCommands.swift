@@ -23,7 +23,7 @@ public struct RegisterGuardian: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let id = guardianID ?? c.state.nextID("P", width: 4, among: c.state.guardians.keys)
+        let id = guardianID ?? c.state.nextID("P", width: 4)
         let record = "родитель \(id) (\(name.full))"
         try c.authorize(registerRoles, for: record)
         try requireName(name, record: record)

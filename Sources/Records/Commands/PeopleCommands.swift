@@ -27,7 +27,7 @@ public struct HireStaff: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let id = staffID ?? c.state.nextID("T", width: 4, among: c.state.staff.keys)
+        let id = staffID ?? c.state.nextID("T", width: 4)
         let record = "сотрудник \(id) (\(name.full))"
         try c.authorize(registerRoles, for: record)
         try requireName(name, record: record)
@@ -166,7 +166,7 @@ public struct EnrollStudent: Command {
     }
 
     public func decide(_ c: CommandContext) throws(RuleViolation) -> Decision {
-        let id = studentID ?? c.state.nextID("S", width: 4, among: c.state.students.keys)
+        let id = studentID ?? c.state.nextID("S", width: 4)
         let record = "ученик \(id) (\(name.full))"
         try c.authorize(registerRoles, for: record)
         try requireName(name, record: record)

@@ -46,6 +46,7 @@ extension SchoolState {
         case .timetableEntryEnded(let e): timetable[e.entryID]?.validTo = CivilDate(iso: e.validTo)
 
         case .staffHired(let e):
+            noteID(e.staffID, prefix: "T")
             staff[e.staffID] = StaffMember(id: e.staffID, name: e.name, position: e.position,
                                            hiredOn: CivilDate(iso: e.hiredOn) ?? CivilDate(daysSinceEpoch: 0),
                                            snils: e.snils, email: e.email)
@@ -67,6 +68,7 @@ extension SchoolState {
         case .studentGraduated(let e): release(e.studentID, on: e.on)
         case .studentLeft(let e): release(e.studentID, on: e.on)
         case .guardianRegistered(let e):
+            noteID(e.guardianID, prefix: "P")
             guardians[e.guardianID] = Guardian(id: e.guardianID, name: e.name, email: e.email, snils: e.snils, phone: e.phone)
             let digits = e.snils.filter(\.isASCIIDigit)
             if !digits.isEmpty { guardianBySNILS[digits] = e.guardianID }
@@ -161,6 +163,12 @@ extension SchoolState {
         if let schoolClass = classOf(unit: e.unitID) { teaching.insert("\(e.teacherID)|\(e.subjectID)|\(schoolClass.id)") }
     }
 
+    /// Keeps `highestIDs` up with an id given (by the school's own file or by `nextID`).
+    private mutating func noteID(_ id: String, prefix: String) {
+        guard id.hasPrefix(prefix), let number = Int(id.dropFirst(prefix.count)) else { return }
+        if number > highestIDs[prefix] ?? 0 { highestIDs[prefix] = number }
+    }
+
     private mutating func applyLesson(_ e: LessonHeld) {
         guard let date = CivilDate(iso: e.date) else { return }
         lessons[e.lessonID] = Lesson(
@@ -170,6 +178,7 @@ extension SchoolState {
 
     private mutating func admit(id: String, name: PersonName, sex: Sex, bornOn: String, snils: String, classID: String, on: String) {
         guard let date = CivilDate(iso: on) else { return }
+        noteID(id, prefix: "S")
         var student = students[id] ?? Student(id: id, name: name, sex: sex, bornOn: CivilDate(iso: bornOn), snils: snils)
         student.placements.append(.init(classID: classID, span: DateSpan(from: date)))
         students[id] = student

@@ -138,9 +138,8 @@ extension SchoolState {
     }
 
     /// The next free id with a prefix and width, e.g. `T0007`.
-    func nextID(_ prefix: String, width: Int, among ids: some Collection<String>) -> String {
-        let highest = ids.compactMap { $0.hasPrefix(prefix) ? Int($0.dropFirst(prefix.count)) : nil }.max() ?? 0
-        let digits = String(highest + 1)
+    func nextID(_ prefix: String, width: Int) -> String {
+        let digits = String((highestIDs[prefix] ?? 0) + 1)
         return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

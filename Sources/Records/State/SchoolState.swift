@@ -42,6 +42,9 @@ public struct SchoolState: Sendable {
     public var loginByPerson: [String: String] = [:]
     public var lessons: [String: Lesson] = [:]
     public var grades: [String: Grade] = [:]
+    /// The highest number given after each id prefix of people (`T`, `S`, `P`):
+    /// the next id is one more, found without looking at every id there is.
+    public var highestIDs: [String: Int] = [:]
     /// `student/subject/period` → the current final grade.
     public var finals: [String: String] = [:]
     public var acknowledgedWeeks: Set<String> = []

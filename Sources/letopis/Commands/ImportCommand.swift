@@ -63,7 +63,8 @@ struct ImportCommand: AsyncParsableCommand {
         if dryRun {
             confirm("Проверено: \(file) (\(source)) — строк: \(outcome.rows), ошибок нет. Ничего не записано (--dry-run).")
         } else {
-            let ids = outcome.created
+            // In the order of their numbers: S9999 before S27300.
+            let ids = outcome.created.sorted { ($0.count, $0) < ($1.count, $1) }
             let shown = ids.count <= 6 ? ids.joined(separator: ", ") : "\(ids.first!) … \(ids.last!)"
             confirm("Реестр «\(register.russianName)» загружен из \(file) (\(source)): строк \(outcome.rows), "
                 + "новых записей \(ids.count)\(ids.isEmpty ? "" : " (\(shown))"), событий \(outcome.sequences.count).")
