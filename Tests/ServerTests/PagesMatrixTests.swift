@@ -117,6 +117,9 @@ enum PageTable {
             expect: statuses(each([.parent, .otherParent, .student], 200), others: 404, anonymous: 303)) { _, _ in
             ("/diary", [])
         },
+        row(.get, "/diary/finals", "the child in the class", expect: statuses(each(childReaders, 200), others: 404, anonymous: 303)) { t, _ in
+            ("/diary/finals?student=\(t.template.child)", [])
+        },
         row(.post, "/diary/acknowledgement", "the child's week: the parent signs",
             expect: statuses([.parent: 303] + each([.student, .classTeacher] + schoolReaders, 403), others: 404, anonymous: 303),
             records: true) { t, _ in

@@ -256,6 +256,14 @@ import Testing
             #expect(after.text.contains("Отмечено: «Ознакомлен».") && after.text.contains("Ознакомлен: "), "\(after.text)")
             #expect(!after.text.contains(#"action="/diary/acknowledgement""#), "the form is still offered")
 
+            // The period's averages and finals, from the diary.
+            #expect(after.text.contains(#"href="/diary/finals?student=\#(t.child)""#))
+            let finals = try await server.page("/diary/finals?student=\(t.child)", as: parent)
+            #expect(finals.status == .ok && finals.text.contains("Итоги: \(childName)") && finals.text.contains("Средневзвешенный"),
+                    "\(finals)")
+            #expect(finals.text.contains(#"<th scope="row">"#), "no subject in the period's finals")
+            expectPageHeaders(finals, "the period's finals")
+
             // The student reads their own week, and signs nothing.
             let own = try await server.page("/diary?week=2024-09-18", as: server.visitor(.student))
             #expect(own.status == .ok && own.text.contains("Дневник: \(childName)") && !own.text.contains(#"action="/diary/acknowledgement""#))

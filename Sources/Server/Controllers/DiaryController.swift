@@ -79,8 +79,11 @@ struct DiaryController {
     /// current one by default), from the class journals the student is in.
     func finals(_ request: Request, context: SignedInContext) async throws -> Response {
         let studentID = try visibleStudent(context)
-        let person = context.person
-        let periodParameter = try query(request, "period")
+        return try json(try await finalsAnswer(student: studentID, period: try query(request, "period"), person: context.person))
+    }
+
+    /// The finals of a student already found visible (`visibleStudent`): the API's and the page's.
+    func finalsAnswer(student studentID: String, period periodParameter: String?, person: Person) async throws -> FinalsAnswer {
         let day = today
         let (units, name): ([(unit: String, subject: String, group: Bool)], String) = person.school.recorder.withState { state in
             guard let student = state.students[studentID] else { return ([], studentID) }
@@ -108,7 +111,7 @@ struct DiaryController {
             return period.map { FinalsAnswer(student: studentID, name: name, period: $0, subjects: lines.sorted { $0.subjectName < $1.subjectName }) }
         }
         guard let answer else { throw APIError.notFound }
-        return try json(answer)
+        return answer
     }
 
     /// The student of the route, if the person may read them; else 404.

@@ -19,6 +19,7 @@ struct DiaryPages {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.group(context: SignedInContext.self)
             .get("/diary", use: week)
+            .get("/diary/finals", use: finals)
             .post("/diary/acknowledgement", use: acknowledge)
     }
 
@@ -64,6 +65,7 @@ struct DiaryPages {
         let acknowledged: Bool
         let acknowledgedAt: String?
         let mayAcknowledge: Bool
+        let finalsLink: String
     }
 
     /// The student of the page: the one asked for (if the person may read them),
@@ -107,10 +109,45 @@ struct DiaryPages {
             children: children.map { .init(name: $0.1, link: link($0.0, monday), current: $0.0 == studentID) },
             switcher: children.count > 1, days: days, acknowledged: week.acknowledged,
             acknowledgedAt: week.acknowledgedAt.map { $0.contains("T") ? PageDates.moscow(iso: $0) : PageDates.day(iso: $0) },
-            mayAcknowledge: person.viewer.roles.contains(.parent) && !week.acknowledged)
+            mayAcknowledge: person.viewer.roles.contains(.parent) && !week.acknowledged,
+            finalsLink: "/diary/finals?student=\(urlEncoded(studentID))")
         var frame = Frame.person(person, current: "/diary")
         if try query(request, "saved") == "acknowledged" { frame.notice = "Отмечено: «Ознакомлен»." }
         return renderer.render("diary", title: "Дневник: \(week.student.name)", frame: frame, page: page)
+    }
+
+    struct FinalsPage {
+        struct Line {
+            let subjectName: String
+            let average: String
+            let weightedAverage: String
+            let final: String
+            let marks: Int
+        }
+        let studentName: String
+        let period: String
+        let from: String
+        let to: String
+        let closed: Bool
+        let lines: [Line]
+        let empty: Bool
+        let diaryLink: String
+    }
+
+    /// The period's averages and finals per subject, from the class journals (`DiaryController`'s).
+    func finals(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let studentID = try student(request, person: person)
+        let answer = try await diary.finalsAnswer(student: studentID, period: try query(request, "period"), person: person)
+        let number = { (value: Double?) in value.map { String(format: "%.2f", $0).replacingOccurrences(of: ".", with: ",") } ?? "—" }
+        let lines = answer.subjects.map { line in
+            FinalsPage.Line(subjectName: line.subjectName, average: number(line.average), weightedAverage: number(line.weightedAverage),
+                            final: line.final ?? "—", marks: line.marks)
+        }
+        let page = FinalsPage(studentName: answer.name, period: answer.period.name, from: PageDates.day(iso: answer.period.from),
+                              to: PageDates.day(iso: answer.period.to), closed: answer.period.closed, lines: lines, empty: lines.isEmpty,
+                              diaryLink: "/diary?student=\(urlEncoded(studentID))")
+        return renderer.render("finals", title: "Итоги: \(answer.name)", frame: .person(person, current: "/diary"), page: page)
     }
 
     func acknowledge(_ request: Request, context: SignedInContext) async throws -> Response {
