@@ -10,6 +10,11 @@ import Testing
         #expect(text == "Ученик;Тема\r\nИванов;\"Дроби; сложение\"\r\nПетров;\"Он сказал \"\"да\"\"\"\r\n")
     }
 
+    @Test func controlCharactersReachATerminalAsVisibleMarks() {
+        #expect(TerminalText.visible("Иванов\u{1B}[2J\u{7} — \u{202E}5 ,\u{202C}\r\nтема\n") == "Иванов␛[2J␇ — <U+202E>5 ,<U+202C>␍\nтема\n")
+        #expect(TerminalText.visible("Обычный текст\nв две строки") == "Обычный текст\nв две строки")
+    }
+
     @Test func journalRendersInEveryFormat() async throws {
         let journal = try await withViews { runner in
             try runner.read { try ClassJournal.query($0, class: "5А", subject: "math", period: "2024-T1") }

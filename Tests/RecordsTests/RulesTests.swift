@@ -134,6 +134,23 @@ import Testing
         }
     }
 
+    @Test func controlCharactersAreRefusedInNamesAndIdsAndFreeTextKeepsItsLines() async throws {
+        let f = try await F()
+        defer { f.cleanup() }
+        for last in ["Орлов\u{1B}[2J", "Орлов\u{7}", "\u{202E}вolrO", "Орлов\tПётр"] {
+            let v = try await f.expectRefusal(.invalidInput, HireStaff(name: F.name(last, "Пётр"), position: "учитель",
+                                                                       hiredOn: d("2024-09-02"), roles: [.teacher]), as: F.coordinator)
+            #expect(v.detail.hasPrefix("ФИО: невидимый управляющий символ U+"), "\(v.detail)")
+        }
+        let id = try await lesson(f, date: "2024-09-09")
+        _ = try await f.expectRefusal(.invalidInput, RecordTopic(lessonID: id, topic: "Дроби\u{1B}]0;взлом\u{7}"), as: F.math,
+                                      at: at("2024-09-09"))
+        _ = try await f.expectRefusal(.invalidInput, RecordGrade(lessonID: id, studentID: "S0001", value: "5", workTypeID: "answer",
+                                                                 comment: "молодец\u{8}\u{8}\u{8}"), as: F.math, at: at("2024-09-09"))
+        try await f.run(RecordTopic(lessonID: id, topic: "Дроби:\n\tсложение и вычитание", reason: "уточнение"), as: F.math,
+                        at: at("2024-09-09"))
+    }
+
     @Test func invalidValuesCodesAndTimetable() async throws {
         let f = try await F()
         defer { f.cleanup() }

@@ -22,9 +22,41 @@ public protocol RenderableView: Encodable {
 extension RenderableView {
     public func rendered(as format: ViewFormat) throws -> Data {
         switch format {
-        case .text: return Data(text.utf8)
+        case .text: return Data(TerminalText.visible(text).utf8)
         case .json: return try ViewJSON.encode(self)
         case .csv: return try ViewCSV.encode(csvRows)
+        }
+    }
+}
+
+/// Text for a terminal: a control character in what someone typed (ESC, which
+/// starts a terminal command, BEL, a direction override that shows a line
+/// backwards) is shown as a visible mark instead of being obeyed. Line breaks
+/// stay.
+public enum TerminalText {
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsMark) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard needsMark(scalar) else { out.append(scalar); continue }
+            if scalar.value < 0x20 {
+                out.append(Unicode.Scalar(0x2400 + scalar.value)!)  // ␛ for ESC, ␇ for BEL: the control pictures
+            } else if scalar.value == 0x7F {
+                out.append("\u{2421}")
+            } else {
+                out.append(contentsOf: "<U+\(String(scalar.value, radix: 16, uppercase: true))>".unicodeScalars)
+            }
+        }
+        return String(out)
+    }
+
+    static func needsMark(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "\n" { return false }
+        switch scalar.properties.generalCategory {
+        case .control: return true
+        // The bidirectional embeddings, overrides and isolates.
+        case .format: return (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        default: return false
         }
     }
 }

@@ -131,8 +131,15 @@ func requireDate(_ text: String, field: String, record: String) throws(RuleViola
     return date
 }
 
-func requireText(_ text: String, field: String, record: String) throws(RuleViolation) {
+/// A field that must be filled: one line without control characters, or, as
+/// `freeText` (a topic, homework), lines and tabs but no other control character.
+func requireText(_ text: String, field: String, record: String, freeText: Bool = false) throws(RuleViolation) {
     if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
         throw RuleViolation(.invalidInput, record: record, detail: "не заполнено поле «\(field)»", remedy: "Заполните поле «\(field)».")
+    }
+    if freeText {
+        try requirePrintable(text.filter { !["\n", "\r\n", "\r", "\t"].contains($0) }, field: field, record: record, allowFormat: true)
+    } else {
+        try requirePrintable(text, field: field, record: record)
     }
 }

@@ -33,6 +33,7 @@ public struct RecordGrade: Command {
         try requireGradeValue(value, record: record)
         let weight = try c.state.requireWorkType(workTypeID, record: record)
         try c.requireOpenPeriod(on: lesson.date, grade: c.state.classOf(unit: lesson.unitID)?.grade ?? 0, record: record)
+        if !comment.isEmpty { try requireText(comment, field: "комментарий", record: record, freeText: true) }
         var e = GradeRecorded()
         e.gradeID = gradeID
         e.lessonID = lessonID

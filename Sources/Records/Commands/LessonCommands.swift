@@ -43,6 +43,7 @@ public struct HoldLesson: Command {
         if date.weekday == 7 {
             throw RuleViolation(.holiday, record: record, detail: "\(date.russian) — воскресенье", remedy: "Проверьте дату.")
         }
+        if !topic.isEmpty { try requireText(topic, field: "тема урока", record: record, freeText: true) }
         // A mistyped date must not put a roll and marks into diaries for a day not yet taught.
         if date > c.schoolToday {
             throw RuleViolation(.inTheFuture, record: record, detail: "\(date.russian) ещё не наступило: сегодня \(c.schoolToday.russian)",
@@ -116,7 +117,7 @@ public struct RecordTopic: Command {
         let record = "урок \(lessonID)"
         let lesson = try c.state.requireLesson(lessonID)
         let role = try c.requireLessonTeacher(lesson, record: record)
-        try requireText(topic, field: "тема урока", record: record)
+        try requireText(topic, field: "тема урока", record: record, freeText: true)
         try c.requireOpenPeriod(on: lesson.date, grade: c.state.classOf(unit: lesson.unitID)?.grade ?? 0, record: record)
         if !lesson.topic.isEmpty {
             try c.requireReason(reason, record: record)
@@ -145,7 +146,7 @@ public struct AssignHomework: Command {
         let record = "домашнее задание к уроку \(lessonID)"
         let lesson = try c.state.requireLesson(lessonID)
         try c.requireLessonTeacher(lesson, record: record)
-        try requireText(text, field: "домашнее задание", record: record)
+        try requireText(text, field: "домашнее задание", record: record, freeText: true)
         try c.requireOpenPeriod(on: lesson.date, grade: c.state.classOf(unit: lesson.unitID)?.grade ?? 0, record: record)
         if let dueOn, dueOn <= lesson.date {
             throw RuleViolation(.invalidInput, record: record, detail: "срок выполнения \(dueOn.russian) — не позже дня урока",

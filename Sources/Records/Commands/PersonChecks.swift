@@ -6,6 +6,24 @@ func requireName(_ name: PersonName, record: String) throws(RuleViolation) {
         throw RuleViolation(.invalidInput, record: record, detail: "не заполнены фамилия или имя",
                             remedy: "Укажите фамилию и имя (и отчество, если оно есть).")
     }
+    for part in [name.last, name.first, name.middle] {
+        try requirePrintable(part, field: "ФИО", record: record)
+    }
+}
+
+/// Names and ids are printed on slips, in journals and on terminals: a control
+/// character (ESC, BEL) or an invisible direction override in one would clear a
+/// screen or show a name reversed. Refused at the door.
+func requirePrintable(_ text: String, field: String, record: String, allowFormat: Bool = false) throws(RuleViolation) {
+    let refused: Set<Unicode.GeneralCategory> = allowFormat ? [.control] : [.control, .format]
+    guard let bad = text.unicodeScalars.first(where: { refused.contains($0.properties.generalCategory) }) else { return }
+    let code = "U+" + String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)
+    throw RuleViolation(.invalidInput, record: record, detail: "\(field): невидимый управляющий символ \(code)",
+                        remedy: "Наберите значение заново, без скопированных служебных символов.")
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 /// What is wrong with a SNILS: the rule below and the register import's
