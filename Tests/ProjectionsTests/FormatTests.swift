@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test func controlCharactersReachATerminalAsVisibleMarks() {
-        #expect(TerminalText.visible("Иванов\u{1B}[2J\u{7} — \u{202E}5 ,\u{202C}\r\nтема\n") == "Иванов␛[2J␇ — <U+202E>5 ,<U+202C>␍\nтема\n")
+        #expect(TerminalText.visible("Иванов\u{1B}[2J\u{7} — \u{202E}5 ,\u{202C}\r\nтема\rдругая\n")
+                == "Иванов␛[2J␇ — <U+202E>5 ,<U+202C>\r\nтема␍другая\n")
         #expect(TerminalText.visible("Обычный текст\nв две строки") == "Обычный текст\nв две строки")
     }
 

@@ -37,8 +37,11 @@ public enum TerminalText {
     public static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsMark) else { return text }
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            guard needsMark(scalar) else { out.append(scalar); continue }
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            // A line ended CR LF is a line ended; a lone CR would overwrite it.
+            let endsLine = scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n"
+            guard needsMark(scalar), !endsLine else { out.append(scalar); continue }
             if scalar.value < 0x20 {
                 out.append(Unicode.Scalar(0x2400 + scalar.value)!)  // ␛ for ESC, ␇ for BEL: the control pictures
             } else if scalar.value == 0x7F {
