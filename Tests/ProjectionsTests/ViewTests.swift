@@ -74,6 +74,30 @@ func withViews<R>(_ body: (ProjectionRunner) throws -> R) async throws -> R {
         #expect(ivanov.average == 4.67)
     }
 
+    @Test func aTeachersCommentReachesTheDiaryAndTheJournal() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let log = try EventLog.create(at: dir.path, school: "sch-test", options: .init(durable: false))
+        defer { log.close() }
+        var scenario = Scenario.build()
+        scenario.add(GradeRecorded.with {
+            $0.gradeID = "M000099"; $0.lessonID = "2024-5А/2024-09-16/1"; $0.studentID = "S0005"; $0.value = "4"
+            $0.workTypeID = "answer"; $0.weight = 1; $0.comment = "хороший ответ у доски"
+        }, "2024-09-16", by: mathTeacher)
+        try await log.append(scenario.events)
+        let runner = try ProjectionRunner(log: log)
+        try runner.catchUp()
+        let diary = try runner.read { try DiaryWeek.query($0, student: "S0005", week: day("2024-09-16")) }
+        #expect(diary.days[0].lessons[0].marks == [.init(gradeID: "M000099", value: "4", workType: "answer", workTypeName: "ответ",
+                                                         weight: 1, comment: "хороший ответ у доски")])
+        let journal = try runner.read { try ClassJournal.query($0, class: "5А", subject: "Математика", period: "1 четверть") }
+        let cell = try #require(journal.students.first { $0.id == "S0005" }?.cells.last)
+        #expect(cell.marks.map(\.comment) == ["хороший ответ у доски"])
+        // A mark without a comment has none in the JSON at all.
+        let json = String(decoding: try diary.rendered(as: .json), as: UTF8.self)
+        #expect(json.components(separatedBy: "\"comment\"").count == 2)
+    }
+
     @Test func groupJournalDefaultsToTheGroupSubject() async throws {
         let journal = try await withViews { runner in
             try runner.read { try ClassJournal.query($0, group: "5А/англ-1", period: "2024-T1") }
@@ -110,7 +134,8 @@ func withViews<R>(_ body: (ProjectionRunner) throws -> R) async throws -> R {
             try runner.read { try DiaryWeek.query($0, student: "S0001", week: day("2024-09-16")) }
         }
         // The 5 (test) of Monday; Wednesday's lesson was voided.
-        #expect(next.days[0].lessons[0].marks == [.init(value: "5", workType: "test", workTypeName: "контрольная")])
+        #expect(next.days[0].lessons[0].marks == [.init(gradeID: "M000010", value: "5", workType: "test", workTypeName: "контрольная",
+                                                        weight: 3)])
         #expect(next.days[2].lessons.isEmpty)
         #expect(!next.acknowledged)
     }

@@ -31,6 +31,8 @@ public struct ClassJournal: Codable, Sendable, Equatable {
 
     public struct Mark: Codable, Sendable, Equatable {
         public var gradeID: String, value: String, workType: String, workTypeName: String, weight: Int
+        /// The teacher's comment, when there is one.
+        public var comment: String?
     }
 
     public struct Cell: Codable, Sendable, Equatable {
@@ -149,7 +151,8 @@ extension ClassJournal {
                         sum += v; count += 1; weightedSum += v * w; weights += w
                     }
                     return Mark(gradeID: grade.id, value: grade.value, workType: grade.workType,
-                                workTypeName: workTypes[grade.workType]?.name ?? grade.workType, weight: grade.weight)
+                                workTypeName: workTypes[grade.workType]?.name ?? grade.workType, weight: grade.weight,
+                                comment: grade.comment.isEmpty ? nil : grade.comment)
                 }
                 return Cell(member: entry.spans.contains(day: row.date), marks: marks, attendance: row.code(of: id))
             }

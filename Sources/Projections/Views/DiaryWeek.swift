@@ -12,7 +12,11 @@ public struct DiaryWeek: Codable, Sendable, Equatable {
     }
 
     public struct Mark: Codable, Sendable, Equatable {
-        public var value: String, workType: String, workTypeName: String
+        /// The grade's id: its history and receipt are asked for by it.
+        public var gradeID: String
+        public var value: String, workType: String, workTypeName: String, weight: Int
+        /// The teacher's comment, when there is one.
+        public var comment: String?
     }
 
     public struct Lesson: Codable, Sendable, Equatable {
@@ -84,7 +88,8 @@ extension DiaryWeek {
                 }
                 guard row.date >= monday, spans.contains(day: row.date) else { continue }
                 let marks = row.grades.filter { $0.student == studentID && !$0.voided }.map {
-                    Mark(value: $0.value, workType: $0.workType, workTypeName: workTypes[$0.workType]?.name ?? $0.workType)
+                    Mark(gradeID: $0.id, value: $0.value, workType: $0.workType, workTypeName: workTypes[$0.workType]?.name ?? $0.workType,
+                         weight: $0.weight, comment: $0.comment.isEmpty ? nil : $0.comment)
                 }
                 lessonsByDay[row.date, default: []].append(Lesson(
                     lessonID: row.lessonID, slot: Int(row.slot), subject: row.subject, subjectName: try subjectName(row.subject),
