@@ -19,6 +19,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidField(id: UUID, field: String, reason: String)
     /// A stored event does not parse (the store is damaged).
     case malformedEvent(sequence: UInt64, reason: String)
+    /// A sequence below the head has no event (the store is damaged).
+    case missingEvent(sequence: UInt64)
     case notAStore(path: String, reason: String)
     case newerFormat(path: String, found: Int, supported: Int)
     case schoolMismatch(path: String, expected: String, found: String)
@@ -54,6 +56,9 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "event \(id): \(field) \(reason)"
         case let .malformedEvent(seq, reason):
             return "event #\(seq) in the store does not parse: \(reason)"
+        case let .missingEvent(seq):
+            return "event #\(seq) is missing from the log (its sequence has a gap): the store is damaged; "
+                + "check it with letopis verify and restore it from a backup"
         case let .notAStore(path, reason):
             return "\(path) is not a Letopis store: \(reason)"
         case let .newerFormat(path, found, supported):

@@ -52,7 +52,7 @@ public struct Store: Sendable {
             throw EventLogError.notAStore(path: path, reason: "\(manifestName) is not readable text")
         }
         let lines = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        guard let first = lines.first, first.count == 2, first[0] == manifestName, let format = Int(first[1]) else {
+        guard let first = lines.first, first.count == 2, first[0] == manifestName, let format = Int(first[1]), format >= 1 else {
             throw EventLogError.notAStore(path: path, reason: "\(manifestName) does not start with \"\(manifestName) <format>\"")
         }
         guard format <= formatVersion else {

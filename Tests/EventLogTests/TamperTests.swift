@@ -130,6 +130,13 @@ import Testing
         #expect(try Store.open(at: store.path).kind == .school)
         try "letopis-store 9\nkind school\n".write(toFile: store.path + "/letopis-store", atomically: true, encoding: .utf8)
         #expect(throws: EventLogError.newerFormat(path: store.path, found: 9, supported: 1)) { try Store.open(at: store.path) }
+        for format in ["0", "-1", "1.0", "x"] {
+            try "letopis-store \(format)\nkind school\n".write(toFile: store.path + "/letopis-store", atomically: true, encoding: .utf8)
+            #expect(throws: EventLogError.notAStore(path: store.path, reason: "letopis-store does not start with \"letopis-store <format>\"")) {
+                try Store.open(at: store.path)
+            }
+        }
+        try "letopis-store 1\nkind school\n".write(toFile: store.path + "/letopis-store", atomically: true, encoding: .utf8)
         #expect(throws: EventLogError.alreadyExists(path: store.path)) { try Store.create(at: store.path, kind: .school) }
         #expect(throws: EventLogError.invalidSchoolID("../x")) { try store.createLog(school: "../x") }
     }

@@ -100,6 +100,21 @@ func digests(_ runner: ProjectionRunner) throws -> [String] {
         #expect(Projections.all.map { memory.digest(of: $0) } == incremental)
     }
 
+    @Test func aRebuildOfALogWithAnEventMissingFailsAndSaysWhichOne() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let log = try EventLog.create(at: dir.path, school: "sch-test", options: .init(durable: false))
+        defer { log.close() }
+        try await log.append(Scenario.build().events)
+        // Event #30 taken out of the table underneath, as a damaged or tampered store would have it.
+        let events = try log.environment.database("log.events")
+        #expect(try log.environment.write { try $0.delete(events, key: BigEndianKey(30)) })
+        let runner = try ProjectionRunner(log: log)
+        #expect(throws: EventLogError.missingEvent(sequence: 30)) { try runner.rebuild() }
+        runner.batchSize = 7
+        #expect(throws: EventLogError.missingEvent(sequence: 30)) { try runner.rebuild() }
+    }
+
     @Test func aFailingBatchLeavesRowsAndPositionUnchanged() async throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanup() }

@@ -67,10 +67,15 @@ struct ReadAhead {
             pending.result = Result {
                 var out: [ProjectedEvent] = []
                 out.reserveCapacity(capacity)
+                // The log's sequences have no gaps; one missing is a damaged log, never a view built without it.
+                var expected = from
                 try log.scanEnvelopes(from: from, through: last) { envelope in
+                    guard envelope.sequence == expected else { throw EventLogError.missingEvent(sequence: expected) }
                     out.append(try ProjectedEvent(envelope))
+                    expected += 1
                     return true
                 }
+                if try expected <= last && expected <= log.head() { throw EventLogError.missingEvent(sequence: expected) }
                 return out
             }
             pending.done.signal()
