@@ -184,6 +184,30 @@ import Testing
         #expect(issues.map(\.line) == [3], "\(issues)")
     }
 
+    @Test func aRegisterLoadedAgainCreatesNoOneTwice() async throws {
+        let f = try await F()
+        defer { f.cleanup() }
+        func listed(_ issues: [ImportIssue]) -> [String] { issues.map { "\($0.line)|\($0.column ?? "")|\($0.reason)" } }
+        // Staff without SNILS: the same name in the same position is the same person, in the file or in the register.
+        let staff = "Фамилия;Имя;Отчество;Должность;Дата приёма\nЗайцева;Анна;Олеговна;учитель музыки;26.08.2024\n"
+        try await load(.staff, Data(staff.utf8), into: f.recorder)
+        let id = try #require(await f.recorder.state.staff.values.first { $0.name.last == "Зайцева" }?.id)
+        #expect(listed(try await rejection(.staff, Data(staff.utf8), into: f)) == [
+            "2||уже есть в реестре: \(id) Зайцева Анна Олеговна, та же должность; если это другой человек, укажите СНИЛС",
+        ])
+        let twice = "Фамилия;Имя;Должность;Дата приёма\nЗуев;Олег;учитель;26.08.2024\nЗуев;Олег;учитель;26.08.2024\n"
+        #expect(listed(try await rejection(.staff, Data(twice.utf8), into: f)) == [
+            "3|Фамилия|Зуев Олег, учитель — уже в строке 2; если это другой человек, укажите СНИЛС",
+        ])
+        // A guardian with neither SNILS nor phone nor e-mail: the child's parent of the same name is that parent.
+        let guardians = "Фамилия;Имя;Ученик;Кем приходится\nБелова;Нина;S0002;мать\n"
+        try await load(.guardians, Data(guardians.utf8), into: f.recorder)
+        let count = await f.recorder.state.guardians.count
+        let again = try await rejection(.guardians, Data(guardians.utf8), into: f)
+        #expect(again.map(\.line) == [2] && again[0].reason.contains("уже есть родитель") && again[0].reason.contains("с теми же ФИО"), "\(again)")
+        #expect(await f.recorder.state.guardians.count == count)
+    }
+
     @Test func titleRowsHeaderVariantsAndMissingColumns() async throws {
         let f = try await F()
         defer { f.cleanup() }

@@ -74,6 +74,14 @@ public struct LinkGuardian: Command {
         guard guardian.children[studentID] == nil else {
             throw RuleViolation(.duplicateRecord, record: record, detail: "родитель уже связан с этим учеником", remedy: "Ничего делать не нужно.")
         }
+        // Two parents of one child under the same full name are one person entered twice
+        // (a register loaded again, a guardian without SNILS or contacts registered anew).
+        let fullName = guardian.name.full.lowercased()
+        if let twin = (c.state.guardiansByName[fullName] ?? []).first(where: { $0 != guardianID && c.state.guardians[$0]?.children[studentID] != nil }) {
+            throw RuleViolation(.duplicateRecord, record: record,
+                                detail: "у ученика уже есть родитель \(twin) с теми же ФИО (\(guardian.name.full))",
+                                remedy: "Это, скорее всего, тот же человек: укажите его код \(twin) вместо новой записи.")
+        }
         var linked = GuardianLinked()
         linked.guardianID = guardianID
         linked.studentID = studentID

@@ -41,6 +41,11 @@ public struct HireStaff: Command {
                                     detail: "СНИЛС \(snils) уже принадлежит сотруднику \(same.id) \(same.name.full)",
                                     remedy: "Сотрудника принимают на работу один раз; вместо этого назначьте нужные роли \(same.id).")
             }
+        } else if let same = c.state.currentStaff(named: name, position: position) {
+            // Without SNILS, the same full name in the same position is the same person (a register loaded again).
+            throw RuleViolation(.duplicateRecord, record: record,
+                                detail: "уже работает \(same.id) \(same.name.full), \(same.position)",
+                                remedy: "Сотрудника принимают на работу один раз. Если это другой человек с теми же ФИО, укажите его СНИЛС.")
         }
         guard !roles.contains(where: { [.parent, .student, .district, .system, .classTeacher].contains($0) }) else {
             throw RuleViolation(.invalidInput, record: record, detail: "среди ролей \(roles.map(\.rawValue)) есть роль, которую не назначают сотруднику",
@@ -343,6 +348,14 @@ extension SchoolState {
     /// The member of staff, not yet left, with this SNILS however it is written.
     func currentStaff(withSNILS snils: String) -> StaffMember? {
         staff.values.first { $0.leftOn == nil && sameSNILS($0.snils, snils) }
+    }
+
+    /// A member of staff still at the school with this full name and position (letter case aside).
+    func currentStaff(named name: PersonName, position: String) -> StaffMember? {
+        staff.values.sorted { $0.id < $1.id }.first {
+            $0.leftOn == nil && $0.name.full.lowercased() == name.full.lowercased()
+                && $0.position.lowercased() == position.lowercased()
+        }
     }
 }
 

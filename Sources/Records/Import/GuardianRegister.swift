@@ -99,7 +99,9 @@ struct GuardianRegister: RegisterMapper {
             case .duplicateRecord where inRegister == nil && namesake != nil:
                 return (nil, "\(name.full) уже есть в реестре (\(namesake?.id ?? ""), те же ФИО и телефон или e-mail); "
                     + "укажите его код в столбце «Код», чтобы только связать с учеником")
-            case .duplicateRecord: return (Self.code, "код \(guardianID) уже занят")
+            case .duplicateRecord where code != nil && inRegister == nil: return (Self.code, "код \(guardianID) уже занят")
+            // Otherwise the rule's own words (a parent of the child under the same name).
+            case .duplicateRecord: return (nil, nil)
             case .invalidInput where snilsProblem != nil: return (Self.snils, snilsProblem)
             case .unknownRecord where inRegister == nil:
                 return (nil, "родитель не записан из-за ошибки в строке \(firstLine.map(String.init) ?? "?")")

@@ -16,6 +16,8 @@ struct StaffRegister: RegisterMapper {
     static let columns = [code, last, first, middle, position, hiredOn, email, snils, roles]
 
     private var seenSNILS: [String: Int] = [:]
+    /// Rows without SNILS by full name and position: the same twice is one person entered twice.
+    private var seenNames: [String: Int] = [:]
 
     mutating func map(_ row: inout RowReader, state: SchoolState, on: CivilDate) -> MappedRow? {
         let id = row.personCode(Self.code, prefix: "T")
@@ -32,6 +34,14 @@ struct StaffRegister: RegisterMapper {
             row.fail(Self.roles, "неизвестная роль «\(parsed.unknown.joined(separator: "», «"))»; роли: учитель, координатор, администрация")
         }
         guard row.issues.isEmpty, let name, let position, let hiredOn else { return nil }
+        if snils.isEmpty && id == nil {
+            let key = name.full.lowercased() + "|" + position.lowercased()
+            if let earlier = seenNames[key] {
+                row.fail(Self.last, "\(name.full), \(position) — уже в строке \(earlier); если это другой человек, укажите СНИЛС")
+                return nil
+            }
+            seenNames[key] = row.line
+        }
         // An empty cell means a teacher, as most staff are.
         let roles = parsed.roles.isEmpty && !parsed.classTeacher ? [Role.teacher] : parsed.roles
         let command = HireStaff(name: name, position: position, hiredOn: hiredOn, email: email, snils: snils,
@@ -40,11 +50,15 @@ struct StaffRegister: RegisterMapper {
         let snilsProblem = snils.isEmpty ? nil : RegisterImporter.russian(snils: snils)
         let codeTaken = id.map { state.staff[$0] != nil } ?? false
         let snilsHolder = (snils.isEmpty ? nil : state.currentStaff(withSNILS: snils)).map { "\($0.id) \($0.name.full)" }
+        let namesake = (snils.isEmpty ? state.currentStaff(named: name, position: position) : nil).map { "\($0.id) \($0.name.full)" }
         return MappedRow(line: row.line, commands: [command]) { violation in
             switch violation.rule {
             case .duplicateRecord where !codeTaken && snilsHolder != nil:
                 return (Self.snils, "сотрудник с этим СНИЛС уже есть: \(snilsHolder ?? "")")
-            case .duplicateRecord: return (Self.code, "код \(id ?? "") уже занят")
+            case .duplicateRecord where !codeTaken && namesake != nil:
+                return (nil, "уже есть в реестре: \(namesake ?? ""), та же должность; если это другой человек, укажите СНИЛС")
+            case .duplicateRecord where codeTaken: return (Self.code, "код \(id ?? "") уже занят")
+            case .duplicateRecord: return (nil, nil)
             case .invalidInput where snilsProblem != nil: return (Self.snils, snilsProblem)
             // The names are checked on reading, so what else the rules refuse is the roles.
             case .invalidInput: return (Self.roles, nil)
