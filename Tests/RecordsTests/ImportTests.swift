@@ -220,6 +220,16 @@ import Testing
         let outcome = try await load(.classes, Data(text.utf8), into: f.recorder)
         #expect(outcome.created == ["2024-7Б"] && outcome.ignoredColumns == ["Примечание"])
         #expect(await f.recorder.state.classes["2024-7Б"]?.classTeacherID == "T0003")
+        // A title with a comma in its words does not make the comma the delimiter: the header row decides.
+        let titled = "Список классов, утверждённый приказом № 45-у\nКласс;Учебный год;Классный руководитель\n7В;2024/2025;\n"
+        let titledFile = try RegisterFile(data: Data(titled.utf8))
+        #expect(titledFile.delimiter == ";" && titledFile.records[1].cells == ["Класс", "Учебный год", "Классный руководитель"])
+        // «Текст Юникод» saved without its byte order mark: UTF-16 all the same, either byte order.
+        let unicode = "Класс;Учебный год\n7Г;2024/2025\n"
+        for encoding in [String.Encoding.utf16LittleEndian, .utf16BigEndian] {
+            let file = try RegisterFile(data: try #require(unicode.data(using: encoding)))
+            #expect(file.encoding == .utf16 && file.records.map(\.cells) == [["Класс", "Учебный год"], ["7Г", "2024/2025"]], "\(encoding)")
+        }
         let missing = try await rejection(.students, Data("Фамилия;Имя;Класс\nИванов;Иван;5А\n".utf8), into: f)
         #expect(missing.map(\.column) == ["Пол", "Дата рождения", "СНИЛС", "Дата зачисления", "Номер приказа"])
         #expect(missing.allSatisfy { $0.line == 1 })

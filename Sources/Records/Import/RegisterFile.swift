@@ -103,6 +103,18 @@ public struct RegisterFile: Sendable {
             }
             return (text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, .utf16)
         }
+        // Text saved by Excel never holds a NUL byte, UTF-16 is full of them: a file
+        // saved as «Текст Юникод» without its byte order mark is still read.
+        if bytes.contains(0) {
+            let oddZeros = stride(from: 1, to: bytes.count, by: 2).count { bytes[$0] == 0 }
+            let evenZeros = stride(from: 0, to: bytes.count, by: 2).count { bytes[$0] == 0 }
+            let encoding: String.Encoding = oddZeros >= evenZeros ? .utf16LittleEndian : .utf16BigEndian
+            guard bytes.count % 2 == 0, let text = String(data: Data(bytes), encoding: encoding) else {
+                throw ImportIssue(line: 0, reason: "файл похож на UTF-16 без метки порядка байтов, но не читается в этой кодировке; "
+                                  + "сохраните его из Excel как CSV в UTF-8 или Windows-1251")
+            }
+            return (text, .utf16)
+        }
         if let text = String(validating: bytes, as: UTF8.self) {
             return (text, .utf8)
         }
@@ -112,19 +124,29 @@ public struct RegisterFile: Sendable {
         return (text, .windows1251)
     }
 
-    /// The delimiter is whichever of `;`, `,` and tab occurs most often outside
-    /// quotes on the first line (Russian Excel writes `;`, other tools `,`,
-    /// «Текст Юникод» tabs); `;` wins a tie.
+    /// The delimiter is whichever of `;`, `,` and tab stands most often, outside
+    /// quotes, on one of the first lines — the header's, which has a delimiter
+    /// between every column, not a title above it with a comma in its words
+    /// (Russian Excel writes `;`, other tools `,`, «Текст Юникод» tabs); `;` wins a tie.
     static func delimiter(of text: String) -> Character {
-        var counts: [Character: Int] = [";": 0, ",": 0, "\t": 0]
+        var best: [Character: Int] = [";": 0, ",": 0, "\t": 0]
+        var counts = best
         var quoted = false
+        var lines = 0
         for character in text {
             if character == "\"" { quoted.toggle() }
-            if !quoted && character.isNewline { break }
-            if !quoted, counts[character] != nil { counts[character]! += 1 }
+            if !quoted && character.isNewline {
+                for (delimiter, count) in counts { best[delimiter] = max(best[delimiter]!, count) }
+                counts = counts.mapValues { _ in 0 }
+                lines += 1
+                if lines == 10 { break }
+            } else if !quoted, counts[character] != nil {
+                counts[character]! += 1
+            }
         }
-        let best = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key != ";" && b.key == ";" }
-        return best.map { $0.value > 0 ? $0.key : ";" } ?? ";"
+        for (delimiter, count) in counts { best[delimiter] = max(best[delimiter]!, count) }
+        let winner = best.max { a, b in a.value != b.value ? a.value < b.value : a.key != ";" && b.key == ";" }
+        return winner.map { $0.value > 0 ? $0.key : ";" } ?? ";"
     }
 
     /// Splits the text with CSV.swift (quotes, doubled quotes, delimiters and
