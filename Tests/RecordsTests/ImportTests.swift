@@ -177,6 +177,14 @@ import Testing
         let file = try RegisterFile(data: Data(fine.utf8))
         #expect(file.records.map(\.line) == [1, 2, 4], "\(file.records)")
         #expect(file.records.last?.cells.last == "Гимназия \"Эрудит\"")
+        // A cell beyond any register's measure: its line and column, not a failed event.
+        let essay = "Фамилия;Имя;Пол;Дата рождения;СНИЛС;Класс;Дата зачисления;Номер приказа;Прибыл из\n"
+            + "Первый;Имя;м;01.02.2013;\(F.snils(5101));5А;02.09.2024;12-у;" + String(repeating: "Школа № 5. ", count: 12_000) + "\n"
+        let long = try await F()
+        defer { long.cleanup() }
+        let tooLong = try await rejection(.students, Data(essay.utf8), into: long)
+        #expect(tooLong.map { "\($0.line)|\($0.column ?? "")" } == ["2|Прибыл из"] && tooLong[0].reason.contains("допустимо не больше 2000"),
+                "\(tooLong)")
         // Through the importer: refused whole, at the line, nothing recorded.
         let f = try await F()
         defer { f.cleanup() }

@@ -82,6 +82,11 @@ struct HeaderMap {
     }
 
     func name(of column: Column) -> String { spelled[column] ?? column.name }
+
+    /// The header's name of the cell at `position`, as the file spells it; nil beyond the named columns.
+    func name(atPosition position: Int) -> String? {
+        positions.first { $0.value == position }.map { name(of: $0.key) }
+    }
 }
 
 /// The cells of one data row by column, and the problems found reading them.

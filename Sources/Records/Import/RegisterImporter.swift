@@ -81,6 +81,9 @@ public enum RegisterImporter {
     }
 
     /// The file's rows as commands, and the problems of reading it.
+    /// The longest cell a register may have, in characters.
+    static let maximumCell = 2_000
+
     static func read(
         _ file: RegisterFile, as register: Register, state: SchoolState, on date: CivilDate,
         progress: (Int, Int) -> Void
@@ -98,6 +101,14 @@ public enum RegisterImporter {
         var issues: [ImportIssue] = []
         for (done, record) in data.enumerated() {
             var reader = RowReader(record: record, header: header)
+            // No register cell is an essay: one this long is a mistake (a quote that swallowed rows, a
+            // pasted document), and could not be recorded as one event anyway.
+            if let (position, cell) = record.cells.enumerated().first(where: { $0.element.count > maximumCell }) {
+                issues.append(ImportIssue(line: record.line, column: header.name(atPosition: position),
+                                          reason: "в ячейке \(cell.count) символов, а допустимо не больше \(maximumCell)"))
+                progress(done + 1, data.count)
+                continue
+            }
             if let row = mapper.map(&reader, state: state, on: date), reader.issues.isEmpty {
                 rows.append(row)
             }
