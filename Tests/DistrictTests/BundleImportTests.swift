@@ -84,6 +84,37 @@ import Testing
         #expect(try district.digest() == before)
     }
 
+    @Test func aHeaderChangedInTransitIsRefusedAndLocksNoOneOut() async throws {
+        let schools = try await Template.copy()
+        defer { schools.close() }
+        let (first, second) = try await Self.twoBundles(schools)
+        let district = try schools.district()
+        defer { district.close() }
+        let empty = try district.digest()
+        // The first bundle's number made 99, and the file's closing SHA-256 made again to match.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: first))
+        let magic = "letopis-bundle-v1\n".utf8.count
+        let length = bytes[magic..<(magic + 4)].reduce(0) { $0 << 8 | Int($1) }
+        var header = try #require(try JSONSerialization.jsonObject(with: bytes[(magic + 4)..<(magic + 4 + length)]) as? [String: Any])
+        #expect(header["signature"] is String, "the school signs its header")
+        header["number"] = 99
+        let newHeader = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
+        var forged = Data(bytes.prefix(magic))
+        forged.append(contentsOf: withUnsafeBytes(of: UInt32(newHeader.count).bigEndian) { Array($0) })
+        forged.append(newHeader)
+        forged.append(bytes[(magic + 4 + length)..<(bytes.count - 32)])
+        forged.append(contentsOf: forged.withUnsafeBytes { sha256($0) }.bytes)
+        let path = first + ".forged"
+        try forged.write(to: URL(fileURLWithPath: path))
+        let refusal = Self.refusal(district, path)
+        #expect(refusal?.rule == .signature && refusal?.description.contains("it was changed after the school made it") == true,
+                "\(String(describing: refusal))")
+        #expect(try district.digest() == empty)
+        // The school's own bundles go in, in order, as if nothing had been tried.
+        try district.importAll([first, second])
+        #expect(try district.head(of: "s01")?.size == (try schools.log("s01").head()))
+    }
+
     @Test func bundlesOutOfOrderAreRefused() async throws {
         let schools = try await Template.copy()
         defer { schools.close() }

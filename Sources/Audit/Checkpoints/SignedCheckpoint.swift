@@ -120,6 +120,14 @@ public struct CheckpointSigner: @unchecked Sendable {
 
     public var publicKey: Curve25519.Signing.PublicKey { key.publicKey }
 
+    /// Signs another document of the school's (a bundle's header). `message`
+    /// must begin with a line naming what it is, so that no signature of one
+    /// kind of document can pass for one of another.
+    public func sign(document message: [UInt8]) throws -> [UInt8] {
+        precondition(message.contains(0x0A), "a document to sign starts with a line naming its kind")
+        return Array(try key.signature(for: message))
+    }
+
     public func sign(size: UInt64, root: Digest32, time: Timestamp) throws -> SignedCheckpoint {
         let message = SignedCheckpoint.message(school: school, size: size, root: root, time: time)
         let signature = try key.signature(for: message)

@@ -24,6 +24,19 @@ public struct BundleHeader: Codable, Sendable, Equatable {
     public var consistency: ConsistencyProof
     /// When the bundle was made, UTC.
     public var madeAt: String
+    /// The school's Ed25519 signature (base64) over `signedBytes`: every field
+    /// above, the bundle's number among them, is the school's word.
+    public var signature: String?
+
+    /// What the school signs: a line naming the document, then the header's
+    /// JSON without its signature.
+    public var signedBytes: [UInt8] {
+        get throws {
+            var unsigned = self
+            unsigned.signature = nil
+            return Array("letopis-bundle-header-v1\n".utf8) + (try DistrictJSON.encode(unsigned))
+        }
+    }
 
     public var eventCount: UInt64 { to >= from ? to - from + 1 : 0 }
 

@@ -52,10 +52,11 @@ public struct BundleWriter {
         let root = try log.merkleRoot(size: head).root
         let checkpoint = try signer.sign(size: head, root: root, time: time)
         try CheckpointBook(log: log).record(checkpoint)
-        let header = BundleHeader(
+        var header = BundleHeader(
             school: log.school, number: (previous?.header.number ?? 0) + 1, from: from, to: head,
             previous: previous?.header.checkpoint, checkpoint: checkpoint,
             consistency: try log.consistencyProof(from: previousSize, to: head), madeAt: time.iso)
+        header.signature = Data(try signer.sign(document: try header.signedBytes)).base64EncodedString()
 
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw BundleError(path, "cannot be created")

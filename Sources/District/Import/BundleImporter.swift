@@ -70,6 +70,13 @@ public struct BundleImporter {
         guard cp.isSigned(by: key) else {
             throw refuse(.signature, "its checkpoint (\(cp.size) events, root \(cp.root.hex)) is not signed by the key registered for \(h.school)")
         }
+        // The header's other fields (the bundle's number above all, which orders the school's bundles) are signed too:
+        // a header changed in transit must not lock the school's genuine bundles out as replays.
+        guard let signature = h.signature.flatMap({ Data(base64Encoded: $0) }), key.isValidSignature(signature, for: try h.signedBytes) else {
+            throw refuse(.signature, h.signature == nil
+                ? "its header is not signed (a bundle made by an older letopis): make it again at the school"
+                : "its header (number \(h.number), events #\(h.from)…#\(h.to)) is not signed by the key registered for \(h.school): it was changed after the school made it")
+        }
 
         // 3: where it starts against what is held.
         let held = try district.head(of: h.school)
