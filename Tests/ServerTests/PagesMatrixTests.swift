@@ -120,6 +120,10 @@ enum PageTable {
         row(.get, "/diary/finals", "the child in the class", expect: statuses(each(childReaders, 200), others: 404, anonymous: 303)) { t, _ in
             ("/diary/finals?student=\(t.template.child)", [])
         },
+        row(.get, "/diary/mark", "the child's mark in the teacher's lesson: whoever may read the mark",
+            expect: statuses(each([.teacher] + childReaders, 200), others: 404, anonymous: 303)) { t, _ in
+            ("/diary/mark?grade=\(t.childsGrade())", [])
+        },
         row(.post, "/diary/acknowledgement", "the child's week: the parent signs",
             expect: statuses([.parent: 303] + each([.student, .classTeacher] + schoolReaders, 403), others: 404, anonymous: 303),
             records: true) { t, _ in

@@ -204,6 +204,14 @@ enum RouteTable {
         row(.get, "/api/v1/students/{student}/finals", "the child in the class", expect: statuses(each(childReaders, 200), others: 404)) { t, _ in
             ("/api/v1/students/\(t.template.child)/finals", nil)
         },
+        row(.get, "/api/v1/grades/{grade}/history", "the child's mark in the teacher's lesson: whoever may read the mark",
+            expect: statuses(each([.teacher] + childReaders, 200), others: 404)) { t, _ in
+            ("/api/v1/grades/\(t.childsGrade())/history", nil)
+        },
+        row(.get, "/api/v1/grades/{grade}/receipt", "the child's mark in the teacher's lesson: whoever may read the mark",
+            expect: statuses(each([.teacher] + childReaders, 200), others: 404)) { t, _ in
+            ("/api/v1/grades/\(t.childsGrade())/receipt", nil)
+        },
     ]
 
     // MARK: The class teacher's class, logins

@@ -79,7 +79,8 @@ public struct ProofCheck: Sendable {
 /// Checks proof files without a store: the audit path against the root, and
 /// the root against a signed checkpoint and the school's public key.
 public enum ProofVerifier {
-    /// Checks a proof file's JSON. `checkpoint` replaces the one the proof
+    /// Checks a proof file's JSON (an inclusion or consistency proof, or a
+    /// receipt holding several inclusion proofs). `checkpoint` replaces the one the proof
     /// carries; `publicKey` is the key the school published (without it the key
     /// named in the checkpoint is used, with a warning to compare it).
     public static func verify(json: Data, checkpoint: SignedCheckpoint? = nil, publicKey: Curve25519.Signing.PublicKey?) -> ProofCheck {
@@ -91,6 +92,9 @@ public enum ProofVerifier {
             case InclusionProofDocument.format:
                 let proof = try decoder.decode(InclusionProofDocument.self, from: json)
                 verify(proof, checkpoint: checkpoint ?? proof.checkpoint, publicKey: publicKey, into: &check)
+            case ReceiptDocument.format:
+                let receipt = try decoder.decode(ReceiptDocument.self, from: json)
+                verify(receipt, checkpoint: checkpoint, publicKey: publicKey, into: &check)
             case ConsistencyProofDocument.format:
                 let proof = try decoder.decode(ConsistencyProofDocument.self, from: json)
                 verify(proof, checkpoint: checkpoint, publicKey: publicKey, into: &check)

@@ -18,6 +18,11 @@ struct DiaryController {
             .get("/students/{student}/diary", use: diary)
             .post("/students/{student}/diary/acknowledgement", use: acknowledge)
             .get("/students/{student}/finals", use: finals)
+        // A mark's history and receipt (`MarkController`): whoever may read the mark.
+        let marks = MarkController(configuration: configuration)
+        group
+            .get("/grades/{grade}/history", use: marks.history)
+            .get("/grades/{grade}/receipt", use: marks.receipt)
     }
 
     func children(_ request: Request, context: SignedInContext) async throws -> Response {

@@ -44,6 +44,8 @@ struct DiaryPages {
             let value: String
             let workTypeName: String
             let weight: Int?
+            /// The mark's history and receipt.
+            let link: String
         }
         struct Day {
             let heading: String
@@ -97,7 +99,10 @@ struct DiaryPages {
                     WeekPage.Lesson(
                         slot: lesson.slot, subjectName: lesson.subjectName, topic: lesson.topic.isEmpty ? nil : lesson.topic,
                         homeworkDue: lesson.homeworkDue, homeworkSet: lesson.homeworkSet.isEmpty ? nil : lesson.homeworkSet,
-                        marks: lesson.marks.map { .init(value: $0.value, workTypeName: $0.workTypeName, weight: weights[$0.workType]) },
+                        marks: lesson.marks.map {
+                            .init(value: $0.value, workTypeName: $0.workTypeName, weight: weights[$0.workType],
+                                  link: "/diary/mark?grade=\(urlEncoded($0.gradeID))")
+                        },
                         attendance: lesson.attendance.map { code in codes[code].map { "\(code) — \($0)" } ?? code })
                 },
                 otherHomework: entry.otherHomework, free: entry.lessons.isEmpty && entry.otherHomework.isEmpty)

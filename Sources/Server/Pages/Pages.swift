@@ -10,6 +10,7 @@ extension Parts {
             .addRoutes(to: router)
         DiaryPages(diary: DiaryController(configuration: configuration), renderer: renderer, configuration: configuration)
             .addRoutes(to: router)
+        MarkPages(marks: MarkController(configuration: configuration), renderer: renderer).addRoutes(to: router)
     }
 
     var signInController: SignInController {

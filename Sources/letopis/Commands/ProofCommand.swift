@@ -109,15 +109,19 @@ struct VerifyProofCommand: ParsableCommand {
             Checks the event's bytes against its hash, the audit path against the root, and the
             root against the checkpoint's Ed25519 signature. Give the key the school published
             (--public-key: a .pub file, base64, or hex); without it the key named in the checkpoint
-            is used and a warning says to compare it. Exits 0 when the proof holds, 1 otherwise.
+            is used and a warning says to compare it. A receipt (a mark's, from the server:
+            several inclusion proofs) is checked proof by proof, and every event of it must be
+            of the receipt's record; events it lists as not yet covered are warned about. Exits 0
+            when the proof holds, 1 otherwise.
 
             Examples:
               letopis verify-proof proof-1234.json --public-key s01.pub
+              letopis verify-proof mark-M000123-receipt.json --public-key s01.pub
               letopis verify-proof grew.json --checkpoint checkpoint.json --public-key s01.pub
             """
     )
 
-    @Argument(help: "The proof file (from letopis proof).")
+    @Argument(help: "The proof file (from letopis proof) or a receipt.")
     var proof: String
 
     @Option(help: ArgumentHelp("A checkpoint file to check against instead of the one in the proof.", valueName: "file"))

@@ -1,0 +1,64 @@
+import EventLog
+import Foundation
+import Hummingbird
+import Records
+
+/// A mark's history as a page, from the diary: who set it and when, each
+/// correction or void with its reason (Moscow time, names and roles in
+/// Russian), and a link to download its receipt. The history and the access
+/// check are `MarkController`'s (the API's): a mark the person may not read
+/// gets the page of a mark that does not exist.
+struct MarkPages {
+    let marks: MarkController
+    let renderer: PageRenderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.group(context: SignedInContext.self)
+            .get("/diary/mark", use: mark)
+    }
+
+    struct MarkPage {
+        struct Line {
+            let when: String
+            let what: String
+            let before: String
+            let after: String
+            let who: String
+            let reason: String?
+        }
+        let grade: String
+        let studentName: String
+        let subjectName: String
+        let lessonDate: String
+        let unitName: String
+        let current: String
+        let voided: Bool
+        let setAt: String
+        let setBy: String
+        let lines: [Line]
+        let unchanged: Bool
+        let diaryLink: String
+        let receiptLink: String
+    }
+
+    func mark(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let history = try marks.history(of: try required(request, "grade"), person: person)
+        let value = { (v: MarkController.Value) in v.workTypeName.isEmpty ? v.value : "\(v.value) (\(v.workTypeName))" }
+        let who = { (w: MarkController.Who) in "\(w.name), \(w.roleName)" }
+        let lines = history.changes.map { change in
+            MarkPage.Line(when: PageDates.moscow(iso: change.at), what: change.kind == "void" ? "аннулирована" : "исправлена",
+                          before: value(change.before), after: change.after.map(value) ?? "—", who: who(change.by),
+                          reason: change.reason.isEmpty ? nil : change.reason)
+        }
+        let week = CivilDate(iso: history.lesson.date).map { "&week=\($0.weekStart.iso)" } ?? ""
+        let page = MarkPage(
+            grade: history.grade, studentName: history.studentName, subjectName: history.lesson.subjectName,
+            lessonDate: PageDates.day(iso: history.lesson.date), unitName: history.lesson.unitName, current: value(history.current),
+            voided: history.voided, setAt: PageDates.moscow(iso: history.setAt), setBy: who(history.setBy), lines: lines,
+            unchanged: lines.isEmpty, diaryLink: "/diary?student=\(urlEncoded(history.student))\(week)",
+            receiptLink: "/api/v1/grades/\(urlEncoded(history.grade))/receipt")
+        return renderer.render("mark", title: "Оценка: \(history.studentName), \(history.lesson.subjectName)",
+                               frame: .person(person, current: "/diary"), page: page)
+    }
+}
