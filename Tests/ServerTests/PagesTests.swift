@@ -150,12 +150,17 @@ import Testing
             #expect(lesson.text.contains("(Б)"), "the absent student is not shown as such while grading")
             #expect(lesson.text.components(separatedBy: #"<span class="mark">"#).count - 1 == 2, "two marks of the classmate")
             #expect(lesson.text.contains("(к 25.09.2024)"))
+            let commented = try await server.submit("/teacher/lesson/grade", [("lesson", t.mondayLesson), ("student", t.child),
+                                                                              ("value", "4"), ("workType", t.workType),
+                                                                              ("comment", "<i>устно</i>")], as: teacher)
+            #expect(commented.status == .seeOther, "\(commented)")
 
             // The parent reads the same in the child's diary, escaped too.
             let diary = try await server.page("/diary?week=\(Template.monday.iso)", as: server.visitor(.parent))
             #expect(diary.status == .ok, "\(diary)")
             expectPageHeaders(diary, "the diary")
             #expect(diary.text.contains("Тема: &lt;script&gt;alert(1)&lt;/script&gt;"), "\(diary.text)")
+            #expect(diary.text.contains("Комментарий учителя: &lt;i&gt;устно&lt;/i&gt;"), "the teacher's comment is not in the diary")
             #expect(!diary.text.contains(script))
             #expect(diary.text.contains(#"<span class="tag absent">Б — "#), "the child's absence is not in the diary")
         }

@@ -43,7 +43,9 @@ struct DiaryPages {
         struct Mark {
             let value: String
             let workTypeName: String
-            let weight: Int?
+            let weight: Int
+            /// The teacher's comment, if any.
+            let comment: String?
             /// The mark's history and receipt.
             let link: String
         }
@@ -87,8 +89,8 @@ struct DiaryPages {
         let monday = day.weekStart
         let json = try await diary.diaryJSON(student: studentID, week: monday, person: person)
         let week = try JSONDecoder().decode(DiaryWeek.self, from: json)
-        let (weights, codes, children) = person.school.recorder.withState { state in
-            (state.workTypes.mapValues { Int($0.weight) }, state.attendanceCodes.mapValues(\.name),
+        let (codes, children) = person.school.recorder.withState { state in
+            (state.attendanceCodes.mapValues(\.name),
              state.children(of: person.viewer).map { ($0, state.students[$0]?.name.full ?? $0) })
         }
         let link = { (student: String, monday: CivilDate) in "/diary?student=\(urlEncoded(student))&week=\(monday.iso)" }
@@ -100,7 +102,7 @@ struct DiaryPages {
                         slot: lesson.slot, subjectName: lesson.subjectName, topic: lesson.topic.isEmpty ? nil : lesson.topic,
                         homeworkDue: lesson.homeworkDue, homeworkSet: lesson.homeworkSet.isEmpty ? nil : lesson.homeworkSet,
                         marks: lesson.marks.map {
-                            .init(value: $0.value, workTypeName: $0.workTypeName, weight: weights[$0.workType],
+                            .init(value: $0.value, workTypeName: $0.workTypeName, weight: $0.weight, comment: $0.comment,
                                   link: "/diary/mark?grade=\(urlEncoded($0.gradeID))")
                         },
                         attendance: lesson.attendance.map { code in codes[code].map { "\(code) — \($0)" } ?? code })
