@@ -25,13 +25,20 @@ final class ServeProcess: Sendable {
         process.standardOutput = out
         process.standardError = err
         let printed = Output(), errors = Output()
+        try process.run()
+        // Each pipe read by a thread of its own with plain blocking reads: a FileHandle's
+        // readabilityHandler (a dispatch source) can crash libdispatch when many pipes are
+        // open at once, as they are while the tests run side by side.
         for (pipe, output) in [(out, printed), (err, errors)] {
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty { handle.readabilityHandler = nil } else { output.append(data) }
+            let handle = pipe.fileHandleForReading
+            Thread.detachNewThread {
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { return }
+                    output.append(data)
+                }
             }
         }
-        try process.run()
         let deadline = Date() + 60
         while Date() < deadline {
             if let range = printed.text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression),
