@@ -15,6 +15,24 @@ import Testing
         return (first, second)
     }
 
+    /// A copy of the bundle at `path` with its header JSON changed by `change`, the
+    /// header's length and the file's closing SHA-256 made again to match.
+    static func rewritingHeader(of path: String, as copy: String, _ change: (inout [String: Any]) throws -> Void) throws -> String {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let magic = "letopis-bundle-v1\n".utf8.count
+        let length = bytes[magic..<(magic + 4)].reduce(0) { $0 << 8 | Int($1) }
+        var header = try #require(try JSONSerialization.jsonObject(with: bytes[(magic + 4)..<(magic + 4 + length)]) as? [String: Any])
+        try change(&header)
+        let newHeader = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
+        var rewritten = Data(bytes.prefix(magic))
+        rewritten.append(contentsOf: withUnsafeBytes(of: UInt32(newHeader.count).bigEndian) { Array($0) })
+        rewritten.append(newHeader)
+        rewritten.append(bytes[(magic + 4 + length)..<(bytes.count - 32)])
+        rewritten.append(contentsOf: rewritten.withUnsafeBytes { sha256($0) }.bytes)
+        try rewritten.write(to: URL(fileURLWithPath: copy))
+        return copy
+    }
+
     static func refusal(_ district: DistrictStore, _ path: String) -> ImportRefusal? {
         do {
             _ = try BundleImporter(district: district).importBundle(at: path)
@@ -66,19 +84,8 @@ import Testing
         let district = try schools.district()
         defer { district.close() }
         let before = try district.digest()
-        // The header's "to" made 2^64 − 1; the header length fixed to match.
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: first))
-        let magic = "letopis-bundle-v1\n".utf8.count
-        let length = bytes[magic..<(magic + 4)].reduce(0) { $0 << 8 | Int($1) }
-        var header = try #require(try JSONSerialization.jsonObject(with: bytes[(magic + 4)..<(magic + 4 + length)]) as? [String: Any])
-        header["to"] = UInt64.max
-        let newHeader = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        var crafted = Data(bytes.prefix(magic))
-        crafted.append(contentsOf: withUnsafeBytes(of: UInt32(newHeader.count).bigEndian) { Array($0) })
-        crafted.append(newHeader)
-        crafted.append(bytes[(magic + 4 + length)...])
-        let path = first + ".huge"
-        try crafted.write(to: URL(fileURLWithPath: path))
+        // The header's "to" made 2^64 − 1.
+        let path = try Self.rewritingHeader(of: first, as: first + ".huge") { $0["to"] = UInt64.max }
         let refusal = Self.refusal(district, path)
         #expect(refusal?.description.contains("18446744073709551615") == true, "\(String(describing: refusal))")
         #expect(try district.digest() == before)
@@ -91,21 +98,11 @@ import Testing
         let district = try schools.district()
         defer { district.close() }
         let empty = try district.digest()
-        // The first bundle's number made 99, and the file's closing SHA-256 made again to match.
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: first))
-        let magic = "letopis-bundle-v1\n".utf8.count
-        let length = bytes[magic..<(magic + 4)].reduce(0) { $0 << 8 | Int($1) }
-        var header = try #require(try JSONSerialization.jsonObject(with: bytes[(magic + 4)..<(magic + 4 + length)]) as? [String: Any])
-        #expect(header["signature"] is String, "the school signs its header")
-        header["number"] = 99
-        let newHeader = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
-        var forged = Data(bytes.prefix(magic))
-        forged.append(contentsOf: withUnsafeBytes(of: UInt32(newHeader.count).bigEndian) { Array($0) })
-        forged.append(newHeader)
-        forged.append(bytes[(magic + 4 + length)..<(bytes.count - 32)])
-        forged.append(contentsOf: forged.withUnsafeBytes { sha256($0) }.bytes)
-        let path = first + ".forged"
-        try forged.write(to: URL(fileURLWithPath: path))
+        // The first bundle's number made 99.
+        let path = try Self.rewritingHeader(of: first, as: first + ".forged") { header in
+            #expect(header["signature"] is String, "the school signs its header")
+            header["number"] = 99
+        }
         let refusal = Self.refusal(district, path)
         #expect(refusal?.rule == .signature && refusal?.description.contains("it was changed after the school made it") == true,
                 "\(String(describing: refusal))")

@@ -8,17 +8,13 @@ import Testing
 /// hold none of the password hashes or salts of its credentials table.
 @Suite struct CredentialLeakTests {
     @Test func anExportAndABundleOfTheDemoYearCarryNoHashOrSalt() throws {
-        let dir = NSTemporaryDirectory() + "letopis-leak-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = dir + "/store"
-        let env: [String: String?] = ["LETOPIS_STORE": nil, "LETOPIS_USER": nil]
-        let demo = try ProgramRunner.run(ProgramRunner.letopis, ["demo", "--store", store, "--students", "60", "--weeks", "3",
-                                                                 "--grades", "1,5,9"], environment: env)
-        #expect(demo.status == 0, "\(demo.err)")
-        let export = try ProgramRunner.run(ProgramRunner.letopis, ["export", "--store", store], environment: env)
+        let school = try SmallDemo("leak")
+        defer { school.cleanup() }
+        let store = school.store
+        let export = try school.letopis(["export", "--store", store])
         #expect(export.status == 0, "\(export.err)")
-        let bundlePath = dir + "/s01.bundle"
-        let bundle = try ProgramRunner.run(ProgramRunner.letopis, ["bundle", "--store", store, "--out", bundlePath], environment: env)
+        let bundlePath = school.directory + "/s01.bundle"
+        let bundle = try school.letopis(["bundle", "--store", store, "--out", bundlePath])
         #expect(bundle.status == 0, "\(bundle.err)")
         let bundleBytes = try #require(FileManager.default.contents(atPath: bundlePath))
 

@@ -8,14 +8,10 @@ import Testing
 /// says (the parent with exactly two children), each temporary password good.
 @Suite struct DemoSlipsTests {
     @Test func eachSlipIsForThePersonItDescribesAndItsPasswordWorks() throws {
-        let dir = NSTemporaryDirectory() + "letopis-slips-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = dir + "/store"
-        let env: [String: String?] = ["LETOPIS_STORE": nil, "LETOPIS_USER": nil]
-        let demo = try ProgramRunner.run(ProgramRunner.letopis, ["demo", "--store", store, "--students", "60", "--weeks", "3",
-                                                                 "--grades", "1,5,9"], environment: env)
-        #expect(demo.status == 0, "\(demo.err)")
-        let again = try ProgramRunner.run(ProgramRunner.letopis, ["demo-slips", "--store", store], environment: env)
+        let school = try SmallDemo("slips")
+        defer { school.cleanup() }
+        let store = school.store, demo = school.made
+        let again = try school.letopis(["demo-slips", "--store", store])
         #expect(again.status == 0, "\(again.err)")
 
         // "  роль  логин  пароль  код ФИО — что видит"

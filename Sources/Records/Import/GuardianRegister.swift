@@ -119,6 +119,6 @@ struct GuardianRegister: RegisterMapper {
     }
 
     private func highest(_ state: SchoolState) -> Int {
-        lastNumber ?? state.guardians.keys.compactMap { $0.hasPrefix("P") ? Int($0.dropFirst()) : nil }.max() ?? 0
+        lastNumber ?? state.highestIDs["P"] ?? 0
     }
 }

@@ -137,8 +137,8 @@ extension SchoolState {
         return sorted.count > 12 ? shown + ", … (всего \(sorted.count))" : shown
     }
 
-    /// The next free id with a prefix and width, e.g. `T0007`.
-    func nextID(_ prefix: String, width: Int) -> String {
+    /// The next free id of a person with a prefix (`T`, `S`, `P`) and width, e.g. `T0007`.
+    public func nextID(_ prefix: String, width: Int) -> String {
         let digits = String((highestIDs[prefix] ?? 0) + 1)
         return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits
     }

@@ -62,12 +62,15 @@ final class ServedSchool: Sendable {
     /// Runs `body` over the views once they include every event recorded up to
     /// now (read-your-writes: a read after a write shows it).
     func read<R>(_ body: (any ViewSource) throws -> R) async throws -> R {
-        let head = try log.head()
-        if school.views.position < head {
-            // A catch-up can take a while: not on the threads that answer requests.
-            try await NIOThreadPool.singleton.runIfActive { _ = try self.school.catchUpViews(through: head) }
-        }
+        try await catchUpViews(through: try log.head())
         return try school.read(body)
+    }
+
+    /// Brings the views up to `head` if they are behind it.
+    private func catchUpViews(through head: UInt64) async throws {
+        guard school.views.position < head else { return }
+        // A catch-up can take a while: not on the threads that answer requests.
+        try await NIOThreadPool.singleton.runIfActive { _ = try self.school.catchUpViews(through: head) }
     }
 
     /// A view's JSON exactly as `--format json` writes it, caught up like `read`;
@@ -92,9 +95,7 @@ final class ServedSchool: Sendable {
 
     private func compute(_ key: String, through head: UInt64,
                          _ query: @Sendable (any ViewSource) throws -> any RenderableView) async throws -> Data {
-        if school.views.position < head {
-            try await NIOThreadPool.singleton.runIfActive { _ = try self.school.catchUpViews(through: head) }
-        }
+        try await catchUpViews(through: head)
         if let hit = viewCache.value(for: key, viewsAt: school.views.position) { return hit }
         let (data, reads, position) = try school.views.readWithPosition { source, position in
             let recording = RecordingViewSource(source)

@@ -36,7 +36,7 @@ struct GuardianCommand: AsyncParsableCommand {
             try await withSchool(school, actor, preferring: Prefer.register) { session in
                 let state = session.state
                 let today = Timestamp.now().civilDate
-                let id = nextID("P", among: state.guardians.keys)
+                let id = state.nextID("P", width: 4)
                 var commands: [any Command] = [RegisterGuardian(name: person, phone: phone, email: email, snils: snils,
                                                                 guardianID: id, on: today)]
                 let studentID = try student.map(state.studentID)
@@ -75,7 +75,7 @@ struct GuardianCommand: AsyncParsableCommand {
     }
 }
 
-/// The next free id with a prefix, e.g. `P0007`, as the registers number people.
+/// The next free id with a prefix among `ids`, e.g. `TT0007` (people's ids come from `SchoolState.nextID`).
 func nextID(_ prefix: String, among ids: some Collection<String>, width: Int = 4) -> String {
     let highest = ids.compactMap { $0.hasPrefix(prefix) ? Int($0.dropFirst(prefix.count)) : nil }.max() ?? 0
     let digits = String(highest + 1)

@@ -38,7 +38,7 @@ struct StaffCommand: AsyncParsableCommand {
             }
             let person = try personName(name)
             try await withSchool(school, actor, preferring: Prefer.register) { session in
-                let id = nextID("T", among: session.state.staff.keys)
+                let id = session.state.nextID("T", width: 4)
                 try await session.record(HireStaff(name: person, position: position, hiredOn: hired.date, email: email,
                                                    snils: snils, roles: roles, staffID: id))
                 confirm("Сотрудник \(id) \(person.full) принят(а): \(position), с \(hired.date.russian).")

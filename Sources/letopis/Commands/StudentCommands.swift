@@ -25,7 +25,7 @@ struct StudentCommand: AsyncParsableCommand {
             guard let sex = FieldParsing.sex(sex) else { throw ValidationError("--sex is м or ж") }
             return EnrollStudent(name: try personName(name), sex: sex, bornOn: born.date, snils: snils,
                                  classID: try state.classID(schoolClass, on: on.date), on: on.date, orderNumber: order,
-                                 origin: origin, studentID: nextID("S", among: state.students.keys))
+                                 origin: origin, studentID: state.nextID("S", width: 4))
         }
     }
 
