@@ -42,8 +42,11 @@ enum PageTable {
             ("/", [])
         },
         row(.get, "/sign-in", expect: statuses([:], others: 200, anonymous: 200), anonymousGoesTo: nil) { _, _ in ("/sign-in", []) },
-        row(.get, "/static/style.css", expect: statuses([:], others: 200, anonymous: 200), anonymousGoesTo: nil) { _, _ in
+        row(.get, "/static/{file}", "the stylesheet", expect: statuses([:], others: 200, anonymous: 200), anonymousGoesTo: nil) { _, _ in
             ("/static/style.css", [])
+        },
+        row(.get, "/static/{file}", "the journal's script", expect: statuses([:], others: 200, anonymous: 200), anonymousGoesTo: nil) { _, _ in
+            ("/static/journal.js", [])
         },
         row(.post, "/sign-in", "each with their own password; no one with an unknown login",
             expect: statuses([:], others: 303, anonymous: 401), anonymousGoesTo: nil, records: true) { t, who in
@@ -105,6 +108,32 @@ enum PageTable {
             records: true) { t, _ in
             ("/teacher/lesson/grade", [("lesson", t.template.heldLesson), ("student", t.template.child), ("value", "5"),
                                        ("workType", t.template.workType), ("comment", "")])
+        },
+        row(.get, "/teacher/journals", "one's own journals, or none", expect: statuses([:], others: 200, anonymous: 303)) { _, _ in
+            ("/teacher/journals", [])
+        },
+        row(.get, "/teacher/journal", "the class's journal of the teacher's subject",
+            expect: statuses(each(lessonReaders, 200), others: 404, anonymous: 303)) { t, _ in
+            ("/teacher/journal?unit=\(esc(t.template.classID))&subject=\(esc(t.template.subject))", [])
+        },
+        row(.get, "/teacher/journal/column", "the teacher's lesson last week: its teacher and the administration",
+            expect: statuses(each([.teacher, .administration], 200) + each([.classTeacher, .coordinator, .auditor], 403),
+                             others: 404, anonymous: 303)) { t, _ in
+            ("/teacher/journal/column?lesson=\(esc(t.template.heldLesson))", [])
+        },
+        row(.post, "/teacher/journal/column", "a mark in the teacher's lesson last week",
+            expect: statuses(lessonEntry, others: 404, anonymous: 303), records: true) { t, _ in
+            ("/teacher/journal/column", [("lesson", t.template.heldLesson), ("workType", t.template.workType),
+                                         ("mark-\(t.template.child)", "4")])
+        },
+        row(.post, "/teacher/grade/correction", "a mark of the teacher's lesson last week",
+            expect: statuses(lessonEntry, others: 404, anonymous: 303), records: true, share: false) { t, _ in
+            ("/teacher/grade/correction", [("grade", t.template.heldGrade), ("value", t.template.heldGradeValue == "3" ? "4" : "3"),
+                                           ("reason", "ошибка при вводе")])
+        },
+        row(.post, "/teacher/grade/void", "a mark of the teacher's lesson last week",
+            expect: statuses(lessonEntry, others: 404, anonymous: 303), records: true, share: false) { t, _ in
+            ("/teacher/grade/void", [("grade", t.template.heldGrade), ("reason", "поставлена не тому ученику")])
         },
         row(.get, "/diary", "the child in the class", expect: statuses(each(childReaders, 200), others: 404, anonymous: 303)) { t, _ in
             ("/diary?student=\(t.template.child)&week=2024-09-16", [])

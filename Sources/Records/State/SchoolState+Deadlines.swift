@@ -50,3 +50,22 @@ extension SchoolState {
         }
     }
 }
+
+extension SchoolState {
+    /// Why `actor` may not make new entries at a held lesson today (or, when
+    /// `correcting`, change ones made), by the rules the commands apply: not
+    /// the lesson's teacher nor the administration, a closed period or year,
+    /// a passed edit window. Pages use it to show what is read-only and why.
+    public func entryRefusal(lesson: Lesson, by actor: Actor, correcting: Bool, today: CivilDate) -> RuleViolation? {
+        let context = CommandContext(state: self, actor: actor, now: Timestamp(today, hour: 12))
+        let record = "урок \(lesson.unitID)/\(lesson.date.iso)"
+        do {
+            let role = try context.requireLessonTeacher(lesson, record: record)
+            try context.requireOpenPeriod(on: lesson.date, grade: classOf(unit: lesson.unitID)?.grade ?? 0, record: record)
+            if correcting { try context.requireWithinEditWindow(lessonDate: lesson.date, role: role, record: record) }
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

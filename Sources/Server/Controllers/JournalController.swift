@@ -160,9 +160,9 @@ struct JournalController {
                         .map { .init(id: $0.workTypeID, name: $0.name, weight: Int($0.weight)) },
                     attendanceCodes: state.attendanceCodes.values.sorted { $0.code < $1.code }.map { .init(id: $0.code, name: $0.name) },
                     readOnly: state.readOnlyReason(lesson: planned.date, unit: planned.unitID, correcting: false, role: role,
-                                                   today: today)?.description,
+                                                   today: today)?.pageNote,
                     correctionsReadOnly: state.readOnlyReason(lesson: planned.date, unit: planned.unitID, correcting: true, role: role,
-                                                              today: today)?.description,
+                                                              today: today)?.pageNote,
                     topicAndRollDue: deadlines.topicAndRoll.iso, homeworkDue_: deadlines.homework?.iso)
                 guard let held, let period = state.period(on: held.date, grade: state.classOf(unit: held.unitID)?.grade ?? 0) else {
                     return (answer, nil)
@@ -189,21 +189,33 @@ struct JournalController {
     // MARK: The journal
 
     func journal(_ request: Request, context: SignedInContext) async throws -> Response {
-        let person = context.person
-        let unit = try required(request, "unit")
-        let subject = try query(request, "subject")
-        let period = try query(request, "period")
+        let journal = try journalQuery(unit: try required(request, "unit"), subject: try query(request, "subject"),
+                                       period: try query(request, "period"), person: context.person)
+        let key = "journal|\(journal.unit)|\(journal.subject)|\(journal.period ?? "")|\(journal.today.iso)"
+        return rawJSON(try await context.person.school.viewJSON(key) { try journal.run($0) })
+    }
+
+    /// A class journal the person may read (else 404), as the view's query.
+    struct JournalQuery {
+        let unit: String
+        let isGroup: Bool
+        let subject: String
+        let period: String?
+        let today: CivilDate
+
+        func run(_ source: any ViewSource) throws -> ClassJournal {
+            try ClassJournal.query(source, class: isGroup ? nil : unit, group: isGroup ? unit : nil, subject: subject, period: period,
+                                   today: today.daysSinceEpoch)
+        }
+    }
+
+    func journalQuery(unit: String, subject: String?, period: String?, person: Person) throws -> JournalQuery {
         let isGroup = person.school.recorder.withState { $0.groups[unit] != nil }
         let subjectID = subject ?? (isGroup ? person.school.recorder.withState { $0.groups[unit]?.subjectID } : nil)
         guard let subjectID else { throw APIError.invalid("Укажите предмет: subject=<код предмета>.") }
         let visible = person.school.recorder.withState { $0.mayRead(journalOf: unit, subject: subjectID, by: person.viewer) }
         guard visible else { throw APIError.hidden("\(person.personID) may not read the journal of \(unit) in \(subjectID)") }
-        let today = self.today
-        let key = "journal|\(unit)|\(subjectID)|\(period ?? "")|\(today.iso)"
-        return rawJSON(try await person.school.viewJSON(key) {
-            try ClassJournal.query($0, class: isGroup ? nil : unit, group: isGroup ? unit : nil, subject: subjectID, period: period,
-                                   today: today.daysSinceEpoch)
-        })
+        return JournalQuery(unit: unit, isGroup: isGroup, subject: subjectID, period: period, today: today)
     }
 
     // MARK: Entries
@@ -382,11 +394,18 @@ struct JournalController {
 
     func correctGrade(_ request: Request, context: SignedInContext) async throws -> Response {
         let body = try await decodeBody(CorrectionRequest.self, request, context)
-        let (gradeID, actor) = try visibleGrade(context)
-        guard body.value != nil || body.workType != nil else { throw APIError.invalid("Укажите новую оценку (value) или вид работы (workType).") }
-        let current = context.person.school.recorder.withState { $0.grades[gradeID]?.value } ?? ""
-        return try await record([CorrectGrade(gradeID: gradeID, value: body.value ?? current, workTypeID: body.workType,
-                                              reason: body.reason)], as: actor, person: context.person)
+        let result = try await correctGrade(try pathParameter(context, "grade"), value: body.value, workType: body.workType,
+                                            reason: body.reason, person: context.person)
+        return try json(Recorded(sequences: result.sequences), status: .created)
+    }
+
+    /// A new value or kind of work for a mark the person may see, with a reason.
+    func correctGrade(_ gradeID: String, value: String?, workType: String?, reason: String, person: Person) async throws -> AppendResult {
+        let actor = try visibleGrade(gradeID, person: person)
+        guard value != nil || workType != nil else { throw APIError.invalid("Укажите новую оценку (value) или вид работы (workType).") }
+        let current = person.school.recorder.withState { $0.grades[gradeID]?.value } ?? ""
+        return try await person.school.record([CorrectGrade(gradeID: gradeID, value: value ?? current, workTypeID: workType, reason: reason)],
+                                              as: actor)
     }
 
     struct ReasonRequest: Decodable {
@@ -395,8 +414,14 @@ struct JournalController {
 
     func voidGrade(_ request: Request, context: SignedInContext) async throws -> Response {
         let body = try await decodeBody(ReasonRequest.self, request, context)
-        let (gradeID, actor) = try visibleGrade(context)
-        return try await record([CorrectGrade(gradeID: gradeID, value: nil, reason: body.reason)], as: actor, person: context.person)
+        let result = try await voidGrade(try pathParameter(context, "grade"), reason: body.reason, person: context.person)
+        return try json(Recorded(sequences: result.sequences), status: .created)
+    }
+
+    /// A mark the person may see made void, with a reason.
+    func voidGrade(_ gradeID: String, reason: String, person: Person) async throws -> AppendResult {
+        let actor = try visibleGrade(gradeID, person: person)
+        return try await person.school.record([CorrectGrade(gradeID: gradeID, value: nil, reason: reason)], as: actor)
     }
 
     struct FinalRequest: Decodable {
@@ -451,16 +476,14 @@ struct JournalController {
         return found
     }
 
-    private func visibleGrade(_ context: SignedInContext) throws -> (String, Actor) {
-        let gradeID = try pathParameter(context, "grade")
-        let person = context.person
+    private func visibleGrade(_ gradeID: String, person: Person) throws -> Actor {
         let actor: Actor? = person.school.recorder.withState { state in
             guard let grade = state.grades[gradeID], let lesson = state.lessons[grade.lessonID],
                   state.mayRead(lesson: lesson, by: person.viewer) else { return nil }
             return actingActor(for: lesson.teacherID, person: person, state: state)
         }
         guard let actor else { throw APIError.hidden("\(person.personID) may not see the grade \(gradeID)") }
-        return (gradeID, actor)
+        return actor
     }
 
     /// The role a person enters a lesson's records in: as its teacher when it
@@ -470,7 +493,7 @@ struct JournalController {
         Role(rawValue: actingActor(for: teacherID, person: person, state: state).role) ?? .teacher
     }
 
-    private func actingActor(for teacherID: String, person: Person, state: SchoolState) -> Actor {
+    func actingActor(for teacherID: String, person: Person, state: SchoolState) -> Actor {
         let own: [Role] = teacherID == person.personID ? [.teacher, .classTeacher, .administration] : [.administration, .teacher, .classTeacher]
         return state.actor(person.personID, preferring: own)
     }

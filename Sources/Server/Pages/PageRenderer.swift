@@ -8,15 +8,25 @@ import Mustache
 import NIOCore
 import Records
 
-/// The web pages' templates and stylesheet, read once from the target's
-/// resources (never from the source tree), and what every page shares: the
-/// frame around it — title, the person, the sections they may open, sign-out.
+/// The web pages' templates, stylesheet and script, read once from the
+/// target's resources (never from the source tree), and what every page
+/// shares: the frame around it — title, the person, the sections they may
+/// open, sign-out.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
-    let stylesheet: ByteBuffer
-    /// The stylesheet's address with a digest of its content: cached for a
-    /// year, and a changed stylesheet has a new address.
-    let stylesheetPath: String
+    /// `Static/`'s files by name (`style.css`, `journal.js`).
+    let assets: [String: Asset]
+
+    /// A file of `Static/`, served at its address with a digest of its content:
+    /// cached for a year, and a changed file has a new address.
+    struct Asset: Sendable {
+        let bytes: ByteBuffer
+        let contentType: String
+        let path: String
+    }
+
+    var stylesheetPath: String { assets["style.css"]?.path ?? "/static/style.css" }
+    var journalScriptPath: String { assets["journal.js"]?.path ?? "/static/journal.js" }
 
     /// Read at the server's start (`LetopisServer.build` asks first, so a
     /// missing resource stops the start instead of a page).
@@ -43,13 +53,17 @@ struct PageRenderer: Sendable {
             try library.register(text, named: String(file.dropLast(".mustache".count)))
         }
         self.library = library
-        guard let css = Bundle.module.url(forResource: "style", withExtension: "css", subdirectory: "Static") else {
-            throw MissingResource(name: "Static/style.css")
+        var assets: [String: Asset] = [:]
+        for (name, type) in [("style.css", "text/css; charset=utf-8"), ("journal.js", "text/javascript; charset=utf-8")] {
+            let parts = name.split(separator: ".")
+            guard let url = Bundle.module.url(forResource: String(parts[0]), withExtension: String(parts[1]), subdirectory: "Static") else {
+                throw MissingResource(name: "Static/\(name)")
+            }
+            let bytes = try Data(contentsOf: url)
+            let digest = SHA256.hash(data: bytes).prefix(6).map { String(format: "%02x", $0) }.joined()
+            assets[name] = Asset(bytes: ByteBuffer(bytes: bytes), contentType: type, path: "/static/\(name)?v=\(digest)")
         }
-        let bytes = try Data(contentsOf: css)
-        stylesheet = ByteBuffer(bytes: bytes)
-        let digest = SHA256.hash(data: bytes).prefix(6).map { String(format: "%02x", $0) }.joined()
-        stylesheetPath = "/static/style.css?v=\(digest)"
+        self.assets = assets
     }
 
     /// A page: `template` rendered around `page` in the frame, as UTF-8 HTML.
@@ -113,7 +127,10 @@ struct Frame: Sendable {
         }
         frame.csrf = session.csrfToken
         var links: [(String, String)] = []
-        if !viewer.roles.isDisjoint(with: Frame.staffRoles) { links.append(("Сегодня", "/teacher/day")) }
+        if !viewer.roles.isDisjoint(with: Frame.staffRoles) {
+            links.append(("Сегодня", "/teacher/day"))
+            links.append(("Журналы", "/teacher/journals"))
+        }
         if !viewer.roles.isDisjoint(with: [.parent, .student]) { links.append(("Дневник", "/diary")) }
         links.append(("Мои сеансы", "/sessions"))
         frame.nav = links.map { Link(label: $0.0, href: $0.1, current: $0.1 == current) }

@@ -10,7 +10,10 @@ extension Parts {
             .addRoutes(to: router)
         DiaryPages(diary: DiaryController(configuration: configuration), renderer: renderer, configuration: configuration)
             .addRoutes(to: router)
-        MarkPages(marks: MarkController(configuration: configuration), renderer: renderer).addRoutes(to: router)
+        MarkPages(marks: MarkController(configuration: configuration), journal: JournalController(configuration: configuration),
+                  renderer: renderer, configuration: configuration).addRoutes(to: router)
+        JournalPages(journal: JournalController(configuration: configuration), renderer: renderer, configuration: configuration)
+            .addRoutes(to: router)
     }
 
     var signInController: SignInController {

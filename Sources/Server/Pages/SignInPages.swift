@@ -16,7 +16,7 @@ struct SignInPages {
         router.get("/", use: home)
         router.get("/sign-in", use: signInForm)
         router.post("/sign-in", use: signInPost)
-        router.get("/static/style.css", use: stylesheet)
+        router.get("/static/{file}", use: asset)
         router.group(context: SigningInContext.self)
             .get("/password", use: passwordForm)
             .post("/password", use: passwordPost)
@@ -46,9 +46,13 @@ struct SignInPages {
         }
     }
 
-    func stylesheet(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],
-                 body: .init(byteBuffer: renderer.stylesheet))
+    /// The stylesheet and the journal's script.
+    func asset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let name = context.parameters.get("file"), let asset = renderer.assets[name] else {
+            throw APIError(.notFound, rule: "not-found", "Такого файла нет.")
+        }
+        return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=31536000, immutable"],
+                        body: .init(byteBuffer: asset.bytes))
     }
 
     // MARK: Signing in

@@ -1,0 +1,293 @@
+import Catalog
+import EventLog
+import Foundation
+import Hummingbird
+import Projections
+import Records
+
+/// The class journal as a page: the students × lessons grid of one class or
+/// group, subject and period, as the command line's journal view, with the
+/// averages and finals; a whole column of marks at once (a form that needs no
+/// script), keyboard entry into the grid (`journal.js`, which posts to the
+/// API), and a mark's correction or void with a reason. What is read-only
+/// says why, by the rules' own refusal. What is shown and recorded goes
+/// through `JournalController`, so access and rules are the API's.
+struct JournalPages {
+    let journal: JournalController
+    let renderer: PageRenderer
+    let configuration: ServerConfiguration
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.group("/teacher", context: SignedInContext.self)
+            .get("/journals", use: journals)
+            .get("/journal", use: grid)
+            .get("/journal/column", use: column)
+            .post("/journal/column", use: saveColumn)
+            .post("/grade/correction", use: correct)
+            .post("/grade/void", use: void)
+    }
+
+    private var today: CivilDate { ServerClock.moscowDay(of: configuration.clock()) }
+
+    // MARK: Which journal
+
+    struct JournalsPage {
+        struct Link {
+            let label: String
+            let href: String
+        }
+        let kept: [Link]
+        let hasKept: Bool
+        /// For those who read every journal of their classes or the school: a chooser.
+        let units: [TeacherPages.Option]
+        let subjects: [TeacherPages.Option]
+        let choose: Bool
+    }
+
+    /// The journals a teacher keeps (from the timetable), and a chooser of any
+    /// class and subject for those who read more (class teacher, school readers).
+    func journals(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let page: JournalsPage = person.school.recorder.withState { state in
+            let kept = state.journals(keptBy: person.personID).map { entry in
+                JournalsPage.Link(label: "\(state.unitName(entry.unit)) — \(state.subjects[entry.subject]?.name ?? entry.subject)",
+                                  href: "/teacher/journal?unit=\(urlEncoded(entry.unit))&subject=\(urlEncoded(entry.subject))")
+            }
+            let year = state.classes.values.map(\.year).max()
+            let readable = state.classes.values.filter { klass in
+                klass.year == year && state.subjects.keys.contains { state.mayRead(journalOf: klass.id, subject: $0, by: person.viewer) }
+            }
+            let units = readable.sorted { ($0.grade, $0.name) < ($1.grade, $1.name) }
+                .map { TeacherPages.Option(value: $0.id, label: $0.name, selected: false) }
+            let subjects = state.subjects.values.sorted { $0.name < $1.name }
+                .map { TeacherPages.Option(value: $0.subjectID, label: $0.name, selected: false) }
+            let choose = !person.viewer.roles.isDisjoint(with: [.classTeacher, .administration, .coordinator, .auditor]) && !units.isEmpty
+            return JournalsPage(kept: kept, hasKept: !kept.isEmpty, units: units, subjects: subjects, choose: choose)
+        }
+        return renderer.render("journals", title: "Журналы", frame: .person(person, current: "/teacher/journals"), page: page)
+    }
+
+    // MARK: The grid
+
+    struct GridPage {
+        struct Column {
+            let lesson: String
+            let day: String
+            let date: String
+            let slot: Int
+            let topic: String
+            let lessonLink: String
+            /// The whole column's form, when new marks may be entered.
+            let columnLink: String?
+            let substitute: Bool
+            /// Why no new marks may be entered here (the rule's words), if so.
+            let locked: String?
+            /// Why marks already set may not be changed here, if so.
+            let correctionsLocked: String?
+        }
+        struct Mark {
+            let value: String
+            let link: String
+            let title: String
+        }
+        struct Cell {
+            let lesson: String
+            let student: String
+            let member: Bool
+            let open: Bool
+            let marks: [Mark]
+            let absence: String?
+        }
+        struct Row {
+            let id: String
+            let name: String
+            let cells: [Cell]
+            let average: String
+            let weighted: String
+            let final: String
+        }
+        let unit: String
+        let subject: String
+        let unitName: String
+        let subjectName: String
+        let periodName: String
+        let periodRange: String
+        let periods: [TeacherPages.Option]
+        /// The period's closing, or the teacher's edit window, in the rules' words.
+        let notes: [String]
+        let columns: [Column]
+        let rows: [Row]
+        let empty: Bool
+        let entry: Bool
+        let workTypes: [TeacherPages.Option]
+        let script: String
+    }
+
+    func grid(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let spec = try journal.journalQuery(unit: try required(request, "unit"), subject: try query(request, "subject"),
+                                            period: try query(request, "period"), person: person)
+        let view = try await person.school.read { try spec.run($0) }
+        let today = self.today
+        let page: GridPage = person.school.recorder.withState { state in
+            var notes: [String] = []
+            let columns = view.lessons.map { lesson -> GridPage.Column in
+                let held = state.lessons[lesson.id]
+                let actor = journal.actingActor(for: lesson.teacher, person: person, state: state)
+                let locked = held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: false, today: today) }
+                let correctionsLocked = held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: true, today: today) }
+                for refusal in [locked, correctionsLocked].compactMap({ $0 }) where refusal.rule != .notLessonTeacher
+                    && refusal.rule != .roleRequired {
+                    let note = refusal.pageNote
+                    if !notes.contains(note) { notes.append(note) }
+                }
+                let date = CivilDate(iso: lesson.date)
+                return GridPage.Column(
+                    lesson: lesson.id, day: date.map { String(format: "%02d.%02d", $0.day, $0.month) } ?? lesson.date,
+                    date: PageDates.day(iso: lesson.date), slot: lesson.slot, topic: lesson.topic,
+                    lessonLink: "/teacher/lesson?id=\(urlEncoded(lesson.id))",
+                    columnLink: locked == nil ? "/teacher/journal/column?lesson=\(urlEncoded(lesson.id))" : nil,
+                    substitute: lesson.substitute, locked: locked?.pageNote, correctionsLocked: correctionsLocked?.pageNote)
+            }
+            let rows = view.students.map { student in
+                GridPage.Row(
+                    id: student.id, name: student.name,
+                    cells: zip(view.lessons, student.cells).enumerated().map { index, pair in
+                        let (lesson, cell) = pair
+                        return GridPage.Cell(
+                            lesson: lesson.id, student: student.id, member: cell.member, open: cell.member && columns[index].locked == nil,
+                            marks: cell.marks.map { mark in
+                                GridPage.Mark(value: mark.value, link: "/diary/mark?grade=\(urlEncoded(mark.gradeID))",
+                                              title: "\(mark.workTypeName), вес \(mark.weight)" + (mark.comment.map { ": \($0)" } ?? ""))
+                            },
+                            absence: cell.attendance)
+                    },
+                    average: student.average.map(Self.decimal) ?? "—", weighted: student.weightedAverage.map(Self.decimal) ?? "—",
+                    final: student.final ?? "—")
+            }
+            let grade = state.classOf(unit: view.unit.id)
+            let periods = state.periods.values.filter { period in
+                grade.map { period.year == $0.year && (period.grades.isEmpty || period.grades.contains($0.grade)) } ?? false
+            }.sorted { $0.startsOn < $1.startsOn }
+            let workTypes = state.workTypes.values.sorted { $0.workTypeID < $1.workTypeID }
+            return GridPage(
+                unit: view.unit.id, subject: view.subject.id, unitName: view.unit.name, subjectName: view.subject.name,
+                periodName: view.period.name, periodRange: "\(PageDates.day(iso: view.period.from)) — \(PageDates.day(iso: view.period.to))",
+                periods: periods.map { TeacherPages.Option(value: $0.id, label: $0.name + ($0.closed ? " (закрыт)" : ""),
+                                                           selected: $0.id == view.period.id) },
+                notes: notes, columns: columns, rows: rows, empty: columns.isEmpty,
+                entry: columns.contains { $0.locked == nil },
+                workTypes: workTypes.map { TeacherPages.Option(value: $0.workTypeID, label: "\($0.name) (вес \($0.weight))", selected: false) },
+                script: renderer.journalScriptPath)
+        }
+        var frame = Frame.person(person, current: "/teacher/journals")
+        frame.notice = try query(request, "saved").map { JournalPages.saved[$0] ?? "Сохранено." }
+        return renderer.render("journal", title: "Журнал: \(page.unitName), \(page.subjectName)", frame: frame, page: page)
+    }
+
+    static let saved = ["column": "Оценки столбца сохранены.", "correction": "Оценка исправлена.", "void": "Оценка аннулирована."]
+
+    /// «4,25».
+    static func decimal(_ value: Double) -> String {
+        String(format: "%.2f", value).replacingOccurrences(of: ".", with: ",")
+    }
+
+    // MARK: A whole column
+
+    struct ColumnPage {
+        struct Student {
+            let id: String
+            let name: String
+            let field: String
+            let absence: String?
+            let marks: String?
+        }
+        let lesson: String
+        let title: String
+        let back: String
+        let students: [Student]
+        let workTypes: [TeacherPages.Option]
+    }
+
+    /// Every student of a held lesson with a field for a mark: one form, saved all or none.
+    func column(_ request: Request, context: SignedInContext) async throws -> Response {
+        let person = context.person
+        let answer = try await journal.lessonAnswer(try required(request, "id", or: "lesson"), person: person)
+        // The rules' own refusal, as the form's saving would get it: not one's lesson, a closed period.
+        let refusal: RuleViolation? = try person.school.recorder.withState { state in
+            guard let held = state.lessons[answer.lesson], !held.voided else {
+                throw APIError(RuleViolation(.unknownRecord, record: "урок \(answer.lesson)", detail: "урок ещё не записан",
+                                             remedy: "Сначала запишите тему урока: так урок появится в журнале."))
+            }
+            let actor = journal.actingActor(for: held.teacherID, person: person, state: state)
+            return state.entryRefusal(lesson: held, by: actor, correcting: false, today: today)
+        }
+        if let refusal { throw APIError(refusal) }
+        let page = ColumnPage(
+            lesson: answer.lesson, title: "\(answer.unitName) — \(answer.subjectName), \(PageDates.day(iso: answer.date)), \(answer.slot) урок",
+            back: "/teacher/journal?unit=\(urlEncoded(answer.unit))&subject=\(urlEncoded(answer.subject))",
+            students: answer.students.map { student in
+                ColumnPage.Student(id: student.id, name: student.name, field: "mark-\(student.id)",
+                                   absence: student.attendance,
+                                   marks: student.marks.isEmpty ? nil : student.marks.map(\.value).joined(separator: " "))
+            },
+            workTypes: answer.workTypes.map { TeacherPages.Option(value: $0.id, label: "\($0.name) (вес \($0.weight ?? 1))", selected: false) })
+        return renderer.render("column", title: "Оценки за урок", frame: .person(person, current: "/teacher/journals"), page: page)
+    }
+
+    /// The column's marks: every filled field, one kind of work, all or none.
+    func saveColumn(_ request: Request, context: SignedInContext) async throws -> Response {
+        var request = request
+        let form = FormFields(try await request.collectBody(upTo: context.maxUploadSize))
+        guard let lesson = form.text("lesson") else { throw APIError.invalid("Не хватает поля «lesson».") }
+        let workType = form["workType"] ?? ""
+        let comment = form.text("comment")
+        let marks = form.withPrefix("mark-").compactMap { student, value -> JournalController.GradeRequest? in
+            let value = value.trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : .init(lesson: lesson, student: student, value: value, workType: workType, comment: comment)
+        }.sorted { $0.student < $1.student }
+        guard !marks.isEmpty else { throw APIError.invalid("Не введено ни одной оценки: заполните поле хотя бы одного ученика.") }
+        _ = try await journal.recordGrades(marks, person: context.person)
+        let answer = try await journal.lessonAnswer(lesson, person: context.person)
+        return seeOther("/teacher/journal?unit=\(urlEncoded(answer.unit))&subject=\(urlEncoded(answer.subject))&saved=column")
+    }
+
+    // MARK: Corrections
+
+    /// A mark's new value (or kind of work), with the reason the rules ask for.
+    func correct(_ request: Request, context: SignedInContext) async throws -> Response {
+        var request = request
+        let form = FormFields(try await request.collectBody(upTo: context.maxUploadSize))
+        guard let grade = form.text("grade") else { throw APIError.invalid("Не хватает поля «grade».") }
+        // The form always sends a kind of work: only a different one is a change.
+        let current = context.person.school.recorder.withState { $0.grades[grade]?.workTypeID }
+        let workType = form.text("workType").flatMap { $0 == current ? nil : $0 }
+        _ = try await journal.correctGrade(grade, value: form.text("value"), workType: workType, reason: form["reason"] ?? "",
+                                           person: context.person)
+        return seeOther("/diary/mark?grade=\(urlEncoded(grade))&saved=correction")
+    }
+
+    /// A mark made void, with the reason the rules ask for.
+    func void(_ request: Request, context: SignedInContext) async throws -> Response {
+        var request = request
+        let form = FormFields(try await request.collectBody(upTo: context.maxUploadSize))
+        guard let grade = form.text("grade") else { throw APIError.invalid("Не хватает поля «grade».") }
+        _ = try await journal.voidGrade(grade, reason: form["reason"] ?? "", person: context.person)
+        return seeOther("/diary/mark?grade=\(urlEncoded(grade))&saved=void")
+    }
+}
+
+extension RuleViolation {
+    /// What the rule says and what to do, for a note on a page: «14.10.2024
+    /// относится к периоду «1 четверть», а он закрыт. Сначала администрация…».
+    var pageNote: String {
+        let detail = self.detail.prefix(1).uppercased() + self.detail.dropFirst()
+        return (detail.hasSuffix(".") ? detail : detail + ".") + " " + remedy
+    }
+}
+
+/// A required query parameter that may go by either of two names.
+func required(_ request: Request, _ name: String, or other: String) throws -> String {
+    if let value = try query(request, name) { return value }
+    return try required(request, other)
+}
