@@ -32,13 +32,15 @@ import Testing
             #expect(grid.status == .ok, "\(grid)")
             expectPageHeaders(grid, "the journal's grid")
             let childName = server.served.recorder.withState { $0.students[t.child]!.name.full }
-            #expect(grid.text.contains(#"<th scope="row" class="name">\#(childName)</th>"#), "the child's row is missing")
+            #expect(grid.text.contains(#"<th scope="row" class="name"><span class="full">\#(childName)</span>"#), "the child's row is missing")
             #expect(grid.text.contains(#"data-student="\#(t.child)""#), "no cell takes keyboard entry")
             #expect(grid.text.contains(#"href="/diary/mark?grade=\#(t.heldGrade)""#), "the held mark does not lead to its history")
             #expect(grid.text.contains("весь столбец"), "no column form")
             #expect(grid.text.range(of: #"<script src="/static/journal\.js\?v=[0-9a-f]+" defer></script>"#, options: .regularExpression) != nil)
             #expect(grid.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !grid.text.contains(script), "the topic went out as HTML")
             for heading in ["Средний", "Взвеш.", "Итог"] { #expect(grid.text.contains(heading), "no \(heading) column") }
+            // Lessons before the edit window: one note for all of them, in the rules' words.
+            #expect(grid.text.components(separatedBy: "окно правки").count == 2, "\(grid.text)")
 
             let js = try await server.page("/static/journal.js", as: nil)
             #expect(js.status == .ok && js.headers[.contentType] == "text/javascript; charset=utf-8", "\(js)")
@@ -126,8 +128,9 @@ import Testing
 
             let grid = try await server.page("/teacher/journal?unit=\(urlEncoded(t.classID))&subject=\(urlEncoded(t.subject))", as: teacher)
             #expect(grid.status == .ok, "\(grid)")
-            #expect(grid.text.contains("а он закрыт.") && grid.text.contains("Сначала администрация должна открыть период заново"),
-                    "the closed period does not say why: \(grid.text)")
+            #expect(grid.text.contains("закрыт: новые записи и исправления в нём не вносятся.")
+                    && grid.text.contains("Сначала администрация должна открыть период заново"), "the closed period does not say why: \(grid.text)")
+            #expect(grid.text.components(separatedBy: #"<p class="note" role="note">"#).count == 2, "one note for the closed period")
             #expect(!grid.text.contains("data-lesson=") && !grid.text.contains("весь столбец"), "a closed period's cells take entry")
 
             let before = try server.snapshot()

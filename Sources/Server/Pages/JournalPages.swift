@@ -101,6 +101,8 @@ struct JournalPages {
         struct Row {
             let id: String
             let name: String
+            /// «Волков В. В.», for a phone's narrow first column.
+            let shortName: String
             let cells: [Cell]
             let average: String
             let weighted: String
@@ -130,16 +132,22 @@ struct JournalPages {
         let view = try await person.school.read { try spec.run($0) }
         let today = self.today
         let page: GridPage = person.school.recorder.withState { state in
-            var notes: [String] = []
+            // One note per rule for the whole grid, not one per lesson.
+            var closed: RuleViolation?
+            var pastWindow: (last: String, refusal: RuleViolation)?
+            var others: [String] = []
             let columns = view.lessons.map { lesson -> GridPage.Column in
                 let held = state.lessons[lesson.id]
                 let actor = journal.actingActor(for: lesson.teacher, person: person, state: state)
                 let locked = held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: false, today: today) }
                 let correctionsLocked = held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: true, today: today) }
-                for refusal in [locked, correctionsLocked].compactMap({ $0 }) where refusal.rule != .notLessonTeacher
-                    && refusal.rule != .roleRequired {
-                    let note = refusal.pageNote
-                    if !notes.contains(note) { notes.append(note) }
+                for refusal in [locked, correctionsLocked].compactMap({ $0 }) {
+                    switch refusal.rule {
+                    case .notLessonTeacher, .roleRequired: break
+                    case .periodClosed: closed = closed ?? refusal
+                    case .editWindowPassed: pastWindow = (PageDates.day(iso: lesson.date), refusal)
+                    default: if !others.contains(refusal.pageNote) { others.append(refusal.pageNote) }
+                    }
                 }
                 let date = CivilDate(iso: lesson.date)
                 return GridPage.Column(
@@ -151,7 +159,7 @@ struct JournalPages {
             }
             let rows = view.students.map { student in
                 GridPage.Row(
-                    id: student.id, name: student.name,
+                    id: student.id, name: student.name, shortName: Self.short(student.name),
                     cells: zip(view.lessons, student.cells).enumerated().map { index, pair in
                         let (lesson, cell) = pair
                         return GridPage.Cell(
@@ -165,6 +173,14 @@ struct JournalPages {
                     average: student.average.map(Self.decimal) ?? "—", weighted: student.weightedAverage.map(Self.decimal) ?? "—",
                     final: student.final ?? "—")
             }
+            var notes: [String] = []
+            if let closed {
+                notes.append("Период «\(view.period.name)» закрыт: новые записи и исправления в нём не вносятся. \(closed.remedy)")
+            } else if let pastWindow {
+                notes.append("Записи уроков по \(pastWindow.last) включительно учитель уже не исправляет: окно правки — "
+                             + "\(state.editWindowDays) дн. Новые оценки ставить можно. \(pastWindow.refusal.remedy)")
+            }
+            notes += others
             let grade = state.classOf(unit: view.unit.id)
             let periods = state.periods.values.filter { period in
                 grade.map { period.year == $0.year && (period.grades.isEmpty || period.grades.contains($0.grade)) } ?? false
@@ -186,6 +202,13 @@ struct JournalPages {
     }
 
     static let saved = ["column": "Оценки столбца сохранены.", "correction": "Оценка исправлена.", "void": "Оценка аннулирована."]
+
+    /// «Волков В. В.» from «Волков Владимир Витальевич».
+    static func short(_ name: String) -> String {
+        let parts = name.split(separator: " ")
+        guard let last = parts.first, parts.count > 1 else { return name }
+        return ([String(last)] + parts.dropFirst().compactMap { $0.first.map { "\($0)." } }).joined(separator: " ")
+    }
 
     /// «4,25».
     static func decimal(_ value: Double) -> String {
