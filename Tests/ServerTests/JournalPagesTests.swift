@@ -9,7 +9,7 @@ import Testing
 /// rule's own words. The keyboard entry itself is played in the browser test.
 @Suite struct JournalPagesTests {
     @Test func theTeacherReadsTheGridAndEntersAWholeColumnAllOrNone() async throws {
-        try await TestServer.run(signIn: [.teacher, .substitute]) { server in
+        try await TestServer.run(signIn: [.teacher, .substitute, .auditor]) { server in
             let t = server.template
             let teacher = server.visitor(.teacher)
             let journalLink = "/teacher/journal?unit=\(urlEncoded(t.classID))&subject=\(urlEncoded(t.subject))"
@@ -72,6 +72,21 @@ import Testing
             #expect(recorded.map(\.type) == ["GradeRecorded", "GradeRecorded"], "\(recorded.map(\.type))")
             let after = try await server.page(saved.location!, as: teacher)
             #expect(after.text.contains("Оценки столбца сохранены."), "\(after.text)")
+            #expect(after.text.contains(": устный опрос"), "the column's comment is not on its marks")
+
+            // The auditor reads the journal as it stood before the column: without its marks, read-only, saying so.
+            let auditor = server.visitor(.auditor)
+            let past = try await server.page(journalLink + "&asOf=\(head)", as: auditor)
+            #expect(past.status == .ok, "\(past)")
+            expectPageHeaders(past, "the journal as of an earlier event")
+            #expect(past.text.contains("Журнал по состоянию на событие № \(head): первые \(head) событий"), "\(past.text)")
+            #expect(!past.text.contains(": устный опрос") && !past.text.contains("data-lesson=") && !past.text.contains("весь столбец"),
+                    "the journal as of before the column shows its marks or takes entry")
+            let now = try await server.page(journalLink, as: auditor)
+            #expect(now.status == .ok && now.text.contains(": устный опрос") && !now.text.contains("data-lesson="), "\(now)")
+            let nonsense = try await server.page(journalLink + "&asOf=\(urlEncoded("вчера"))", as: auditor)
+            #expect(nonsense.status == .badRequest && nonsense.text.contains("не дата и время"), "\(nonsense)")
+            #expect(try server.log.head() == head + 2, "reading the journal as of a moment recorded something")
         }
     }
 

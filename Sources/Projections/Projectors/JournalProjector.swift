@@ -7,7 +7,7 @@ import Foundation
 /// value before each change — something only this projector knows.
 public struct JournalProjector: Projector {
     public let name = "journal"
-    public let version = 3
+    public let version = 4
 
     public init() {}
 
@@ -72,6 +72,7 @@ public struct JournalProjector: Projector {
                 }
                 row.homework = m.text
                 row.homeworkDue = m.dueOn
+                row.homeworkSetAt = e.recordedAt.microseconds
                 if let due = Day.parse(m.dueOn) {
                     let unit = row.unit.isEmpty ? key.text(at: 0).0 : row.unit
                     s.put(ViewTables.homeworkDue, RowKey(unit).appending(day: due).appending(text: m.lessonID), EmptyRow())

@@ -56,6 +56,8 @@ public struct LessonRow: RowCodable, Sendable {
     /// Absent or late students, sorted by student id; everyone else was present.
     public var absences: [AbsenceEntry] = []
     public var grades: [GradeEntry] = []
+    /// When the homework now set was recorded (microseconds since 1970, UTC); 0 when none.
+    public var homeworkSetAt: Int64 = 0
 
     init(lessonID: String, date: Day, slot: Int32) {
         self.lessonID = lessonID; self.date = date; self.slot = slot
@@ -74,6 +76,7 @@ public struct LessonRow: RowCodable, Sendable {
             w.string(s)
         }
         w.rows(absences); w.rows(grades)
+        w.int(homeworkSetAt)
     }
 
     public init(from r: inout RowReader) throws(RowDecodingError) {
@@ -85,6 +88,7 @@ public struct LessonRow: RowCodable, Sendable {
         replacedTeacher = try r.string(); topic = try r.string(); homework = try r.string(); homeworkDue = try r.string()
         timetableEntry = try r.string(); voidReason = try r.string()
         absences = try r.rows(); grades = try r.rows()
+        homeworkSetAt = try r.int64()
     }
 }
 

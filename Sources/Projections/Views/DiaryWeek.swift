@@ -27,6 +27,8 @@ public struct DiaryWeek: Codable, Sendable, Equatable {
         public var homeworkDue: [String]
         /// Homework set at this lesson.
         public var homeworkSet: String
+        /// When that homework was recorded (UTC, ISO 8601).
+        public var homeworkSetAt: String?
         public var marks: [Mark]
         public var attendance: String?
     }
@@ -93,7 +95,9 @@ extension DiaryWeek {
                 }
                 lessonsByDay[row.date, default: []].append(Lesson(
                     lessonID: row.lessonID, slot: Int(row.slot), subject: row.subject, subjectName: try subjectName(row.subject),
-                    topic: row.topic, homeworkDue: [], homeworkSet: row.homework, marks: marks,
+                    topic: row.topic, homeworkDue: [], homeworkSet: row.homework,
+                    homeworkSetAt: row.homework.isEmpty || row.homeworkSetAt == 0 ? nil : Timestamp(microseconds: row.homeworkSetAt).iso,
+                    marks: marks,
                     attendance: row.code(of: studentID)))
             }
             // Homework with a date, however long ago it was set.

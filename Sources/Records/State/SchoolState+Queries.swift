@@ -129,6 +129,17 @@ extension SchoolState {
             .compactMap { timetable[$0] }.filter { $0.applies(on: date) }.sorted { $0.slot < $1.slot }
     }
 
+    /// A student's lessons by the timetable on a date — their class's and their
+    /// groups' — in slot order; none on a holiday or outside the year (what the
+    /// diary shows as planned before the lessons are held).
+    public func timetable(student studentID: String, on date: CivilDate) -> [TimetableEntry] {
+        guard let student = students[studentID], let classID = student.classID(on: date), let schoolClass = classes[classID],
+              let year = year(containing: date), year.holiday(on: date, grade: schoolClass.grade) == nil else { return [] }
+        let groupIDs = groups.values.filter { $0.members[studentID]?.contains { $0.contains(date) } == true }.map(\.id)
+        return ([classID] + groupIDs.sorted()).flatMap { timetable(unit: $0, on: date) }
+            .sorted { ($0.slot, $0.subjectID) < ($1.slot, $1.subjectID) }
+    }
+
     /// A few of many ids, sorted, for «укажите один из…» hints.
     func sample(_ ids: some Collection<String>) -> String {
         let sorted = ids.sorted()

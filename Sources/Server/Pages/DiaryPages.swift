@@ -37,8 +37,17 @@ struct DiaryPages {
             let topic: String?
             let homeworkDue: [String]
             let homeworkSet: String?
+            /// When the homework was recorded, Moscow time.
+            let homeworkSetAt: String?
+            /// Recorded after the deadline (an hour after the class's last lesson that day).
+            let homeworkLate: Bool
             let marks: [Mark]
             let attendance: String?
+        }
+        /// A lesson of the timetable not held yet.
+        struct Planned {
+            let slot: Int
+            let subjectName: String
         }
         struct Mark {
             let value: String
@@ -52,6 +61,7 @@ struct DiaryPages {
         struct Day {
             let heading: String
             let lessons: [Lesson]
+            let planned: [Planned]
             let otherHomework: [String]
             let free: Bool
         }
@@ -89,25 +99,48 @@ struct DiaryPages {
         let monday = day.weekStart
         let json = try await diary.diaryJSON(student: studentID, week: monday, person: person)
         let week = try JSONDecoder().decode(DiaryWeek.self, from: json)
-        let (codes, children) = person.school.recorder.withState { state in
-            (state.attendanceCodes.mapValues(\.name),
-             state.children(of: person.viewer).map { ($0, state.students[$0]?.name.full ?? $0) })
+        let today = self.today
+        // From the state: the codes' names, the children, the timetable's lessons
+        // not held yet (today and later), and when each lesson's homework was due.
+        let (codes, children, planned, deadlines) = person.school.recorder.withState { state in
+            var planned: [String: [WeekPage.Planned]] = [:]
+            for entry in week.days {
+                guard let date = CivilDate(iso: entry.date), date >= today else { continue }
+                let held = Set(entry.lessons.map(\.slot))
+                planned[entry.date] = state.timetable(student: studentID, on: date).filter { !held.contains($0.slot) }.map {
+                    WeekPage.Planned(slot: $0.slot, subjectName: state.subjects[$0.subjectID]?.name ?? $0.subjectID)
+                }
+            }
+            var deadlines: [String: Timestamp] = [:]
+            for lesson in week.days.flatMap(\.lessons) where lesson.homeworkSetAt != nil {
+                if let held = state.lessons[lesson.lessonID], let due = state.deadlines(unit: held.unitID, on: held.date).homework {
+                    deadlines[lesson.lessonID] = due
+                }
+            }
+            return (state.attendanceCodes.mapValues(\.name),
+                    state.children(of: person.viewer).map { ($0, state.students[$0]?.name.full ?? $0) }, planned, deadlines)
         }
         let link = { (student: String, monday: CivilDate) in "/diary?student=\(urlEncoded(student))&week=\(monday.iso)" }
         let days = week.days.map { entry in
-            WeekPage.Day(
+            let plannedToday = planned[entry.date] ?? []
+            return WeekPage.Day(
                 heading: "\(entry.weekday.prefix(1).uppercased())\(entry.weekday.dropFirst()), \(PageDates.day(iso: entry.date))",
                 lessons: entry.lessons.map { lesson in
-                    WeekPage.Lesson(
+                    // Both moments in the same ISO form (UTC, microseconds): they compare as text.
+                    let setAt = lesson.homeworkSetAt
+                    return WeekPage.Lesson(
                         slot: lesson.slot, subjectName: lesson.subjectName, topic: lesson.topic.isEmpty ? nil : lesson.topic,
                         homeworkDue: lesson.homeworkDue, homeworkSet: lesson.homeworkSet.isEmpty ? nil : lesson.homeworkSet,
+                        homeworkSetAt: lesson.homeworkSetAt.map(PageDates.moscow(iso:)),
+                        homeworkLate: setAt.map { at in deadlines[lesson.lessonID].map { at > $0.iso } ?? false } ?? false,
                         marks: lesson.marks.map {
                             .init(value: $0.value, workTypeName: $0.workTypeName, weight: $0.weight, comment: $0.comment,
                                   link: "/diary/mark?grade=\(urlEncoded($0.gradeID))")
                         },
                         attendance: lesson.attendance.map { code in codes[code].map { "\(code) — \($0)" } ?? code })
                 },
-                otherHomework: entry.otherHomework, free: entry.lessons.isEmpty && entry.otherHomework.isEmpty)
+                planned: plannedToday,
+                otherHomework: entry.otherHomework, free: entry.lessons.isEmpty && entry.otherHomework.isEmpty && plannedToday.isEmpty)
         }
         let page = WeekPage(
             student: studentID, studentName: week.student.name, className: week.student.className,

@@ -1,3 +1,4 @@
+import Audit
 import Catalog
 import EventLog
 import Foundation
@@ -84,6 +85,8 @@ struct JournalPages {
             let locked: String?
             /// Why marks already set may not be changed here, if so.
             let correctionsLocked: String?
+            /// New marks may be entered here now.
+            let open: Bool
         }
         struct Mark {
             let value: String
@@ -123,14 +126,35 @@ struct JournalPages {
         let entry: Bool
         let workTypes: [TeacherPages.Option]
         let script: String
+        /// «по состоянию на …»: the journal as the log stood then, read-only.
+        let asOf: String?
+        let asOfValue: String
+        let period: String
+        let nowLink: String
     }
 
     func grid(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
         let spec = try journal.journalQuery(unit: try required(request, "unit"), subject: try query(request, "subject"),
                                             period: try query(request, "period"), person: person)
-        let view = try await person.school.read { try spec.run($0) }
         let today = self.today
+        // As of an earlier moment: the views rebuilt from the log's prefix, shown read-only.
+        var asOf: (note: String, value: String)?
+        let view: ClassJournal
+        if let given = try query(request, "asOf") {
+            guard let point = AsOfPoint.parse(given) else {
+                throw APIError.invalid("«На момент»: «\(given)» — не дата и время; пишите 2024-10-01T14:30 (время московское) или номер события.")
+            }
+            let log = person.school.log
+            let replayed = try AsOfViews(log: log, at: point)
+            view = try replayed.classJournal(class: spec.isGroup ? nil : spec.unit, group: spec.isGroup ? spec.unit : nil,
+                                             subject: spec.subject, period: spec.period)
+            let moment = if case .time(let time) = point { PageDates.moscow(iso: time.iso) } else { "событие № \(replayed.position)" }
+            asOf = ("Журнал по состоянию на \(moment): первые \(replayed.position) событий журнала школы из \(try log.head()). "
+                    + "Только для чтения.", given)
+        } else {
+            view = try await person.school.read { try spec.run($0) }
+        }
         let page: GridPage = person.school.recorder.withState { state in
             // One note per rule for the whole grid, not one per lesson.
             var closed: RuleViolation?
@@ -139,8 +163,10 @@ struct JournalPages {
             let columns = view.lessons.map { lesson -> GridPage.Column in
                 let held = state.lessons[lesson.id]
                 let actor = journal.actingActor(for: lesson.teacher, person: person, state: state)
-                let locked = held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: false, today: today) }
-                let correctionsLocked = held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: true, today: today) }
+                let locked = asOf != nil ? nil : held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: false, today: today) }
+                let correctionsLocked = asOf != nil ? nil
+                    : held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: true, today: today) }
+                let open = asOf == nil && held != nil && locked == nil
                 for refusal in [locked, correctionsLocked].compactMap({ $0 }) {
                     switch refusal.rule {
                     case .notLessonTeacher, .roleRequired: break
@@ -154,8 +180,8 @@ struct JournalPages {
                     lesson: lesson.id, day: date.map { String(format: "%02d.%02d", $0.day, $0.month) } ?? lesson.date,
                     date: PageDates.day(iso: lesson.date), slot: lesson.slot, topic: lesson.topic,
                     lessonLink: "/teacher/lesson?id=\(urlEncoded(lesson.id))",
-                    columnLink: locked == nil ? "/teacher/journal/column?lesson=\(urlEncoded(lesson.id))" : nil,
-                    substitute: lesson.substitute, locked: locked?.pageNote, correctionsLocked: correctionsLocked?.pageNote)
+                    columnLink: open ? "/teacher/journal/column?lesson=\(urlEncoded(lesson.id))" : nil,
+                    substitute: lesson.substitute, locked: locked?.pageNote, correctionsLocked: correctionsLocked?.pageNote, open: open)
             }
             let rows = view.students.map { student in
                 GridPage.Row(
@@ -163,7 +189,7 @@ struct JournalPages {
                     cells: zip(view.lessons, student.cells).enumerated().map { index, pair in
                         let (lesson, cell) = pair
                         return GridPage.Cell(
-                            lesson: lesson.id, student: student.id, member: cell.member, open: cell.member && columns[index].locked == nil,
+                            lesson: lesson.id, student: student.id, member: cell.member, open: cell.member && columns[index].open,
                             marks: cell.marks.map { mark in
                                 GridPage.Mark(value: mark.value, link: "/diary/mark?grade=\(urlEncoded(mark.gradeID))",
                                               title: "\(mark.workTypeName), вес \(mark.weight)" + (mark.comment.map { ": \($0)" } ?? ""))
@@ -192,9 +218,11 @@ struct JournalPages {
                 periods: periods.map { TeacherPages.Option(value: $0.id, label: $0.name + ($0.closed ? " (закрыт)" : ""),
                                                            selected: $0.id == view.period.id) },
                 notes: notes, columns: columns, rows: rows, empty: columns.isEmpty,
-                entry: columns.contains { $0.locked == nil },
+                entry: columns.contains(where: \.open),
                 workTypes: workTypes.map { TeacherPages.Option(value: $0.workTypeID, label: "\($0.name) (вес \($0.weight))", selected: false) },
-                script: renderer.journalScriptPath)
+                script: renderer.journalScriptPath, asOf: asOf?.note, asOfValue: asOf?.value ?? "",
+                period: view.period.id,
+                nowLink: "/teacher/journal?unit=\(urlEncoded(view.unit.id))&subject=\(urlEncoded(view.subject.id))&period=\(urlEncoded(view.period.id))")
         }
         var frame = Frame.person(person, current: "/teacher/journals")
         frame.notice = try query(request, "saved").map { JournalPages.saved[$0] ?? "Сохранено." }

@@ -110,6 +110,8 @@
   table.addEventListener("keydown", function (event) {
     var cell = event.target.closest("td");
     if (!open(cell) || event.altKey || event.ctrlKey || event.metaKey) return;
+    // Enter on a mark's link opens its history, as links do.
+    if (event.key === "Enter" && event.target.tagName === "A") return;
     var at = position(cell);
     var moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     var next = null;
