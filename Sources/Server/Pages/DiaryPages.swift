@@ -43,11 +43,8 @@ struct DiaryPages {
             let homeworkLate: Bool
             let marks: [Mark]
             let attendance: String?
-        }
-        /// A lesson of the timetable not held yet.
-        struct Planned {
-            let slot: Int
-            let subjectName: String
+            /// A lesson of the timetable not held yet.
+            let planned: Bool
         }
         struct Mark {
             let value: String
@@ -61,9 +58,10 @@ struct DiaryPages {
         struct Day {
             let heading: String
             let lessons: [Lesson]
-            let planned: [Planned]
             let otherHomework: [String]
             let free: Bool
+            /// A past school day whose lessons were not entered.
+            let notEntered: Bool
         }
         let student: String
         let studentName: String
@@ -102,13 +100,21 @@ struct DiaryPages {
         let today = self.today
         // From the state: the codes' names, the children, the timetable's lessons
         // not held yet (today and later), and when each lesson's homework was due.
-        let (codes, children, planned, deadlines) = person.school.recorder.withState { state in
-            var planned: [String: [WeekPage.Planned]] = [:]
+        let (codes, children, planned, unentered, deadlines) = person.school.recorder.withState { state in
+            var planned: [String: [WeekPage.Lesson]] = [:]
+            var unentered: Set<String> = []
             for entry in week.days {
-                guard let date = CivilDate(iso: entry.date), date >= today else { continue }
+                guard let date = CivilDate(iso: entry.date) else { continue }
+                let timetable = state.timetable(student: studentID, on: date)
+                guard date >= today else {
+                    if entry.lessons.isEmpty && !timetable.isEmpty { unentered.insert(entry.date) }
+                    continue
+                }
                 let held = Set(entry.lessons.map(\.slot))
-                planned[entry.date] = state.timetable(student: studentID, on: date).filter { !held.contains($0.slot) }.map {
-                    WeekPage.Planned(slot: $0.slot, subjectName: state.subjects[$0.subjectID]?.name ?? $0.subjectID)
+                planned[entry.date] = timetable.filter { !held.contains($0.slot) }.map {
+                    WeekPage.Lesson(slot: $0.slot, subjectName: state.subjects[$0.subjectID]?.name ?? $0.subjectID, topic: nil,
+                                    homeworkDue: [], homeworkSet: nil, homeworkSetAt: nil, homeworkLate: false, marks: [],
+                                    attendance: nil, planned: true)
                 }
             }
             var deadlines: [String: Timestamp] = [:]
@@ -118,14 +124,14 @@ struct DiaryPages {
                 }
             }
             return (state.attendanceCodes.mapValues(\.name),
-                    state.children(of: person.viewer).map { ($0, state.students[$0]?.name.full ?? $0) }, planned, deadlines)
+                    state.children(of: person.viewer).map { ($0, state.students[$0]?.name.full ?? $0) }, planned, unentered, deadlines)
         }
         let link = { (student: String, monday: CivilDate) in "/diary?student=\(urlEncoded(student))&week=\(monday.iso)" }
         let days = week.days.map { entry in
             let plannedToday = planned[entry.date] ?? []
             return WeekPage.Day(
                 heading: "\(entry.weekday.prefix(1).uppercased())\(entry.weekday.dropFirst()), \(PageDates.day(iso: entry.date))",
-                lessons: entry.lessons.map { lesson in
+                lessons: (entry.lessons.map { lesson in
                     // Both moments in the same ISO form (UTC, microseconds): they compare as text.
                     let setAt = lesson.homeworkSetAt
                     return WeekPage.Lesson(
@@ -137,10 +143,11 @@ struct DiaryPages {
                             .init(value: $0.value, workTypeName: $0.workTypeName, weight: $0.weight, comment: $0.comment,
                                   link: "/diary/mark?grade=\(urlEncoded($0.gradeID))")
                         },
-                        attendance: lesson.attendance.map { code in codes[code].map { "\(code) — \($0)" } ?? code })
-                },
-                planned: plannedToday,
-                otherHomework: entry.otherHomework, free: entry.lessons.isEmpty && entry.otherHomework.isEmpty && plannedToday.isEmpty)
+                        attendance: lesson.attendance.map { code in codes[code].map { "\(code) — \($0)" } ?? code }, planned: false)
+                } + plannedToday).sorted { $0.slot < $1.slot },
+                otherHomework: entry.otherHomework,
+                free: entry.lessons.isEmpty && entry.otherHomework.isEmpty && plannedToday.isEmpty && !unentered.contains(entry.date),
+                notEntered: unentered.contains(entry.date))
         }
         let page = WeekPage(
             student: studentID, studentName: week.student.name, className: week.student.className,
