@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func aMarkIsCorrectedOrVoidedOnlyWithAReasonAndOnlyByWhoKeepsIt() async throws {
-        try await TestServer.run(signIn: [.teacher, .classTeacher, .parent]) { server in
+        try await TestServer.run(signIn: [.teacher, .classTeacher, .parent, .auditor]) { server in
             let t = server.template
             let teacher = server.visitor(.teacher)
             let link = "/diary/mark?grade=\(t.heldGrade)"
@@ -130,6 +130,20 @@ import Testing
             #expect(voided.status == .seeOther, "\(voided)")
             let gone = try await server.page(link, as: teacher)
             #expect(gone.text.contains("аннулирована") && !gone.text.contains(#"action="/teacher/grade/void""#), "\(gone.text)")
+
+            // The auditor reads the child's history from the log: the correction and the void, each with its reason.
+            let head = try server.log.head()
+            let record = try await server.page("/audit/history?student=\(t.child)", as: server.visitor(.auditor))
+            #expect(record.status == .ok, "\(record)")
+            expectPageHeaders(record, "a student's history")
+            #expect(record.text.contains("Причина: ошибка при вводе") && record.text.contains("Причина: поставлена не тому ученику"),
+                    "\(record.text)")
+            #expect(record.text.contains("GradeCorrected"), "\(record.text)")
+            let none = try await server.page("/audit/history", as: server.visitor(.auditor))
+            #expect(none.status == .badRequest && none.text.contains("Укажите одну запись"), "\(none)")
+            let teachers = try await server.page("/audit/history?student=\(t.child)", as: teacher)
+            #expect(teachers.status == .notFound, "a teacher reads a student's whole history: \(teachers)")
+            #expect(try server.log.head() == head, "reading a history recorded something")
         }
     }
 

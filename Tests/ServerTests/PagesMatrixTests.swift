@@ -135,6 +135,10 @@ enum PageTable {
             expect: statuses(lessonEntry, others: 404, anonymous: 303), records: true, share: false) { t, _ in
             ("/teacher/grade/void", [("grade", t.template.heldGrade), ("reason", "поставлена не тому ученику")])
         },
+        row(.get, "/audit/history", "the child's history: the whole school's readers",
+            expect: statuses(each(schoolReaders, 200), others: 404, anonymous: 303)) { t, _ in
+            ("/audit/history?student=\(t.template.child)", [])
+        },
         row(.get, "/diary", "the child in the class", expect: statuses(each(childReaders, 200), others: 404, anonymous: 303)) { t, _ in
             ("/diary?student=\(t.template.child)&week=2024-09-16", [])
         },

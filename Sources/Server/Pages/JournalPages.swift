@@ -106,6 +106,8 @@ struct JournalPages {
             let name: String
             /// «Волков В. В.», for a phone's narrow first column.
             let shortName: String
+            /// The student's history, for those who read the whole school.
+            let historyLink: String?
             let cells: [Cell]
             let average: String
             let weighted: String
@@ -156,6 +158,7 @@ struct JournalPages {
             view = try await person.school.read { try spec.run($0) }
         }
         let page: GridPage = person.school.recorder.withState { state in
+            let readsSchool = state.mayReadSchool(by: person.viewer)
             // One note per rule for the whole grid, not one per lesson.
             var closed: RuleViolation?
             var pastWindow: (last: String, refusal: RuleViolation)?
@@ -186,6 +189,7 @@ struct JournalPages {
             let rows = view.students.map { student in
                 GridPage.Row(
                     id: student.id, name: student.name, shortName: Self.short(student.name),
+                    historyLink: readsSchool ? "/audit/history?student=\(urlEncoded(student.id))" : nil,
                     cells: zip(view.lessons, student.cells).enumerated().map { index, pair in
                         let (lesson, cell) = pair
                         return GridPage.Cell(

@@ -12,6 +12,7 @@ extension Parts {
             .addRoutes(to: router)
         MarkPages(marks: MarkController(configuration: configuration), journal: JournalController(configuration: configuration),
                   renderer: renderer, configuration: configuration).addRoutes(to: router)
+        HistoryPages(renderer: renderer).addRoutes(to: router)
         JournalPages(journal: JournalController(configuration: configuration), renderer: renderer, configuration: configuration)
             .addRoutes(to: router)
     }

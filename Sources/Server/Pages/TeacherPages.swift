@@ -115,6 +115,9 @@ struct TeacherPages {
         let correctionsReadOnly: String?
         let topicAndRollDue: String
         let homeworkDeadline: String?
+        /// The lesson's history from the log, for those who read the whole school; and its journal.
+        let historyLink: String?
+        let journalLink: String?
     }
 
     func lesson(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -143,7 +146,11 @@ struct TeacherPages {
                 + codes.map { Option(value: $0.id, label: "\($0.id) — \($0.name)", selected: false) },
             workTypes: answer.workTypes.map { Option(value: $0.id, label: "\($0.name) (вес \($0.weight ?? 1))", selected: false) },
             readOnly: answer.readOnly, correctionsReadOnly: answer.correctionsReadOnly,
-            topicAndRollDue: PageDates.day(iso: answer.topicAndRollDue), homeworkDeadline: answer.homeworkDue_.map(PageDates.moscow(iso:)))
+            topicAndRollDue: PageDates.day(iso: answer.topicAndRollDue), homeworkDeadline: answer.homeworkDue_.map(PageDates.moscow(iso:)),
+            historyLink: answer.held && person.school.recorder.withState({ $0.mayReadSchool(by: person.viewer) })
+                ? "/audit/history?lesson=\(urlEncoded(answer.lesson))" : nil,
+            journalLink: person.school.recorder.withState({ $0.mayRead(journalOf: answer.unit, subject: answer.subject, by: person.viewer) })
+                ? "/teacher/journal?unit=\(urlEncoded(answer.unit))&subject=\(urlEncoded(answer.subject))" : nil)
         var frame = Frame.person(person)
         frame.notice = try query(request, "saved").map { Self.saved[$0] ?? "Сохранено." }
         return renderer.render("lesson", title: "\(answer.unitName), \(answer.subjectName), \(page.date)", frame: frame, page: page)
