@@ -11,6 +11,8 @@ extension Parts {
         DiaryPages(diary: DiaryController(configuration: configuration), renderer: renderer, configuration: configuration)
             .addRoutes(to: router)
         MarkPages(marks: MarkController(configuration: configuration), renderer: renderer).addRoutes(to: router)
+        ClassPages(access: AccessController(passwords: passwords, configuration: configuration), renderer: renderer,
+                   configuration: configuration).addRoutes(to: router)
     }
 
     var signInController: SignInController {
