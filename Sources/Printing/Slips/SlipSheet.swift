@@ -134,27 +134,27 @@ public enum SlipSheet {
             let inset = SlipSheet.inset
             let left = x + inset
             let textWidth = width - 2 * inset
-            let labelWidth = 92.0
+            let labelWidth = 104.0
             var top = y + inset - 4
             cairo_set_source_rgb(cr, 0, 0, 0)
-            top += text(slip.heading, font: "DejaVu Sans", size: 8, bold: true, x: left, y: top, width: textWidth) + 4
-            top += text(slip.invitation, font: "DejaVu Sans", size: 9, bold: false, x: left, y: top, width: textWidth) + 4
+            top += text(slip.heading, font: "DejaVu Sans", size: 9, bold: true, x: left, y: top, width: textWidth) + 5
+            top += text(slip.invitation, font: "DejaVu Sans", size: 10, bold: false, x: left, y: top, width: textWidth) + 5
             var fields: [(String, String, Bool)] = []
             if !slip.className.isEmpty { fields.append(("Класс:", slip.className, false)) }
             fields += [("Логин:", slip.login, true), ("Временный пароль:", slip.password, true)]
             for (label, value, mono) in fields {
-                let labelHeight = text(label, font: "DejaVu Sans", size: 8.5, bold: false, x: left, y: top + (mono ? 2 : 0),
+                let labelHeight = text(label, font: "DejaVu Sans", size: 9.5, bold: false, x: left, y: top + (mono ? 3 : 0),
                                        width: labelWidth)
-                let valueHeight = text(value, font: mono ? "DejaVu Sans Mono" : "DejaVu Sans", size: mono ? 12 : 9, bold: true,
+                let valueHeight = text(value, font: mono ? "DejaVu Sans Mono" : "DejaVu Sans", size: mono ? 14 : 10, bold: true,
                                        x: left + labelWidth, y: top, width: textWidth - labelWidth)
-                top += max(labelHeight, valueHeight) + 2
+                top += max(labelHeight, valueHeight) + 3
             }
             top += 2
-            top += text("Где войти: \(slip.signInAt)", font: "DejaVu Sans", size: 8, bold: false, x: left, y: top, width: textWidth) + 3
-            top += text("\(slip.firstSteps) \(slip.validity)", font: "DejaVu Sans", size: 7.5, bold: false, x: left, y: top,
+            top += text("Где войти: \(slip.signInAt)", font: "DejaVu Sans", size: 9, bold: false, x: left, y: top, width: textWidth) + 4
+            top += text("\(slip.firstSteps) \(slip.validity)", font: "DejaVu Sans", size: 8.5, bold: false, x: left, y: top,
                         width: textWidth) + 3
             cairo_set_source_rgb(cr, 0.3, 0.3, 0.3)
-            top += text(slip.issued, font: "DejaVu Sans", size: 7, bold: false, x: left, y: top, width: textWidth)
+            top += text(slip.issued, font: "DejaVu Sans", size: 7.5, bold: false, x: left, y: top, width: textWidth)
             return top <= y + height - 4
         }
 
