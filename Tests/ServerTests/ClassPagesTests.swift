@@ -67,9 +67,20 @@ import Testing
             #expect(page.text.contains("мать; заявление: нет"))
             #expect(page.text.contains(#"Согласие: <span class="missing">нет</span>"#))
 
-            // The summary sheet of finals.
+            #expect(page.text.range(of: #"Согласие: <span class="ok">дано \d\d\.\d\d\.\d{4}</span>"#, options: .regularExpression) != nil,
+                    "a consent shows the day it was given")
+
+            // The summary sheet of finals, with a final the administration set.
+            let administration = server.served.recorder.withState { $0.actor(t.personID(.administration), preferring: [.administration]) }
+            _ = try await server.served.record([SetFinalGrade(studentID: t.child, subjectID: t.subject, periodID: t.period, value: "5")],
+                                               as: administration)
+            let (subject, period) = server.served.recorder.withState { state in (state.subjects[t.subject]!.name, state.periods[t.period]!.name) }
             let summary = try await server.page("/class/summary", as: browser)
             #expect(summary.status == .ok && summary.text.contains("Сводная ведомость: 5А"), "\(summary)")
+            #expect(summary.text.contains(#"<th scope="colgroup" colspan="#) && summary.text.contains(">\(subject)</th>"), "\(summary.text)")
+            #expect(summary.text.contains("<th scope=\"col\">\(period)</th>"))
+            #expect(summary.text.range(of: "<th scope=\"row\">\(child)</th>(<td>[^<]*</td>)*<td>5</td>", options: .regularExpression) != nil,
+                    "\(summary.text)")
             expectPageHeaders(summary, "the summary sheet")
 
             // An auditor reads any class, without the forms; a teacher has none.
