@@ -24,7 +24,9 @@ public enum LoginAudience: String, Sendable, CaseIterable {
 /// (blocked ones too: unblocking is a decision of its own) are skipped, so a
 /// second run issues nothing twice. The batch is all-or-nothing, as the
 /// register imports and a journal's column are: when the rules refuse anyone,
-/// nothing is recorded and every refusal is named (`BatchRejected`).
+/// nothing is recorded and every refusal is named (`BatchRejected`). Asked
+/// for (`onlyWithConsent`), those without a consent in force are left out of
+/// the batch beforehand and listed, instead of refusing it.
 public enum ClassLogins {
     /// A person of the class who already has a login.
     public struct Skipped: Sendable, Equatable {
@@ -41,6 +43,8 @@ public enum ClassLogins {
         /// In the order of the slips: each student (by name), then their parents.
         public var toIssue: [String]
         public var skipped: [Skipped]
+        /// Left out for want of a consent in force (only when asked to leave them out).
+        public var withoutConsent: [Skipped] = []
     }
 
     /// A login just issued, with its temporary password (shown once, on the slip).
@@ -57,7 +61,8 @@ public enum ClassLogins {
     }
 
     /// The class's people without a login, by `audience`, as the state stands on `date`.
-    public static func plan(_ state: SchoolState, classID: String, audience: LoginAudience, on date: CivilDate) -> Plan {
+    public static func plan(_ state: SchoolState, classID: String, audience: LoginAudience, on date: CivilDate,
+                            onlyWithConsent: Bool = false) -> Plan {
         let students = state.members(of: classID, on: date).compactMap { state.students[$0] }
             .sorted { ($0.name.full, $0.id) < ($1.name.full, $1.id) }
         var people: [String] = []
@@ -73,6 +78,8 @@ public enum ClassLogins {
         for id in people {
             if let login = state.loginByPerson[id], let account = state.logins[login] {
                 plan.skipped.append(Skipped(personID: id, name: name(of: id, in: state), login: login, blocked: account.blocked))
+            } else if onlyWithConsent && state.consents[id]?.isGiven != true {
+                plan.withoutConsent.append(Skipped(personID: id, name: name(of: id, in: state), login: "", blocked: false))
             } else {
                 plan.toIssue.append(id)
             }
@@ -83,21 +90,23 @@ public enum ClassLogins {
     /// Issues the plan's logins as `actor`, on slips, in one batch. `hash` makes
     /// each temporary password's hash (the server's own thread pool, or
     /// `PasswordHasher` at the command line); hashes are made side by side.
-    public static func issue(in school: OpenSchool, classID: String, audience: LoginAudience, as actor: Actor, on date: CivilDate,
-                             hash: @escaping @Sendable (String) async throws -> String) async throws -> Outcome {
+    public static func issue(in school: OpenSchool, classID: String, audience: LoginAudience, onlyWithConsent: Bool = false, as actor: Actor,
+                             on date: CivilDate, hash: @escaping @Sendable (String) async throws -> String) async throws -> Outcome {
         let recorder = try school.recorder()
-        return try await issue(recorder: recorder, classID: classID, audience: audience, as: actor, on: date, hash: hash) {
+        return try await issue(recorder: recorder, classID: classID, audience: audience, onlyWithConsent: onlyWithConsent, as: actor, on: date,
+                               hash: hash) {
             try await recorder.execute($0)
         }
     }
 
     /// The same through a door's own way of recording (`record`: the server
     /// times its appends and signs the checkpoints due).
-    public static func issue(recorder: Recorder, classID: String, audience: LoginAudience, as actor: Actor, on date: CivilDate,
+    public static func issue(recorder: Recorder, classID: String, audience: LoginAudience, onlyWithConsent: Bool = false, as actor: Actor,
+                             on date: CivilDate,
                              hash: @escaping @Sendable (String) async throws -> String,
                              record: ([Submission]) async throws -> AppendResult) async throws -> Outcome {
         try recorder.catchUp()
-        let plan = recorder.withState { self.plan($0, classID: classID, audience: audience, on: date) }
+        let plan = recorder.withState { self.plan($0, classID: classID, audience: audience, on: date, onlyWithConsent: onlyWithConsent) }
         guard !plan.toIssue.isEmpty else { return Outcome(plan: plan, issued: [], sequences: []) }
         let passwords = plan.toIssue.map { _ in TemporaryPassword.generate() }
         // A few at a time: enough to use the cores, few enough not to crowd out the server's sign-ins.

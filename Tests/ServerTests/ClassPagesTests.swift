@@ -171,6 +171,25 @@ import Testing
             #expect(parents.text.contains("согласие на обработку персональных данных не записано"))
             #expect(try server.snapshot() == before)
 
+            // Asked to leave out whoever has no consent: the others' slips (or, if none, the page says so).
+            let consentedParents = server.served.recorder.withState { state in
+                Set(state.members(of: t.classID, on: Template.monday).flatMap { state.students[$0]!.guardians })
+                    .filter { state.loginByPerson[$0] == nil && state.consents[$0]?.isGiven == true }
+            }
+            let some = try await server.submit("/class/logins", [("class", t.classID), ("audience", "parents"), ("onlyWithConsent", "1")],
+                                               as: browser)
+            if consentedParents.isEmpty {
+                #expect(some.status == .seeOther && some.location?.hasSuffix("&saved=none-consent") == true, "\(some)")
+            } else {
+                Self.expectPDF(some, named: "логины-5А-")
+                let slips = try Self.text(ofPDF: some.body)
+                #expect(slips.components(separatedBy: "Временный пароль:").count - 1 == consentedParents.count)
+                #expect(!slips.contains("Ольга Ивановна"), "a parent without a consent got a slip")
+            }
+            #expect(try server.snapshot().count == before.count + consentedParents.count)
+            #expect(server.served.recorder.withState { $0.loginByPerson[parent] } == nil)
+            let beforeStudents = try server.snapshot()
+
             // The students: one PDF with a slip for each who had no login.
             let students = try await server.submit("/class/logins", [("class", t.classID), ("audience", "students")], as: browser)
             Self.expectPDF(students, named: "логины-5А-")
@@ -178,7 +197,7 @@ import Testing
             #expect(text.components(separatedBy: "Временный пароль:").count - 1 == missing.count, "\(text)")
             let names = server.served.recorder.withState { state in missing.map { state.students[$0]!.name.full } }
             for name in names { #expect(text.contains("Приглашение для: \(name) (ученик)"), "\(name)") }
-            #expect(try server.snapshot().count == before.count + missing.count)
+            #expect(try server.snapshot().count == beforeStudents.count + missing.count)
 
             // Again: nothing to issue, the page says so, nothing recorded.
             let head = try server.snapshot()

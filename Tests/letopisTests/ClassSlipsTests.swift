@@ -57,20 +57,36 @@ import Testing
         #expect(try cli.ok(["export"], store: store) == consented)
         #expect(!FileManager.default.fileExists(atPath: pdf))
 
+        // Asked to, the batch leaves out whoever has no consent in force, and lists them.
+        let some = directory + "/5А-some.pdf"
+        let consentedOnly = try cli.ok(["login", "issue", "--class", "5А", "--parents", "--only-with-consent", "--pdf", some] + classTeacher,
+                                       store: store)
+        #expect(consentedOnly.contains("Выдано логинов: 2 (5А, родители)"), "\(consentedOnly)")
+        #expect(consentedOnly.contains("Без согласия на обработку персональных данных, пропущены: 1\n  P0002 Белов Сергей Павлович"),
+                "\(consentedOnly)")
+        #expect(try pdfText(some).components(separatedBy: "Временный пароль:").count - 1 == 2)
+        let onlyTwo = try cli.ok(["export"], store: store)
+        #expect(onlyTwo.components(separatedBy: "\"type\":\"LoginIssued\"").count - 1 == 2)
+        let nobodyElse = try cli.ok(["login", "issue", "--class", "5А", "--parents", "--only-with-consent", "--pdf", some] + classTeacher,
+                                    store: store)
+        #expect(nobodyElse.contains("Новых логинов нет: 5А, родители — у кого нет логина, у тех нет согласия."), "\(nobodyElse)")
+        #expect(try cli.ok(["export"], store: store) == onlyTwo)
+
         // A class teacher of another class (T0004, 9А) is refused in 5А.
         let other = try cli.letopis(["login", "issue", "--class", "5А", "--students", "--pdf", pdf, "--as", "T0004"], store: store)
         #expect(other.status == 2 && other.err.contains("правило own-class-only"), "\(other.err)")
-        #expect(try cli.ok(["export"], store: store) == consented)
+        #expect(try cli.ok(["export"], store: store) == onlyTwo)
 
         // With every consent: six slips (each student, then their parents) on one page.
         try cli.ok(["consent", "give", "--person", "P0002", "--document", "ПДн-P0002"] + coordinator, store: store)
         let issued = try cli.ok(["login", "issue", "--class", "5А", "--all", "--pdf", pdf,
                                  "--sign-in-at", "https://journal.school1.example.ru"] + classTeacher, store: store)
-        #expect(issued.contains("Выдано логинов: 6 (5А, ученики и родители); листки — в \(pdf), страниц: 1."), "\(issued)")
+        #expect(issued.contains("Выдано логинов: 4 (5А, ученики и родители); листки — в \(pdf), страниц: 1."), "\(issued)")
+        #expect(issued.contains("Уже есть логин, пропущены: 2"), "\(issued)")
         #expect(issued.contains("S0001 Андреев Б. И. — andreyev.bi"), "\(issued)")
         #expect(try pages(pdf) == 1)
         let text = try pdfText(pdf)
-        #expect(text.components(separatedBy: "Временный пароль:").count - 1 == 6, "\(text)")
+        #expect(text.components(separatedBy: "Временный пароль:").count - 1 == 4, "\(text)")
         for part in ["МБОУ СОШ № 1 — электронный журнал и дневник «Летопись»", "Приглашение для: Андреев Борис Ильич (ученик)",
                      "Приглашение для: Белов Сергей Павлович (родитель / законный представитель)", "Класс: 5А", "Логин: andreyev.bi",
                      "Где войти: https://journal.school1.example.ru", "При первом входе задайте свой пароль.",
@@ -78,7 +94,7 @@ import Testing
             #expect(text.contains(part), "«\(part)» is not on the sheet: \(text)")
         }
         // Andreeva's children are in 1А and 5А.
-        #expect(text.contains("Приглашение для: Андреева Наталья Викторовна (родитель / законный представитель) Класс: 1А, 5А"), "\(text)")
+        #expect(try pdfText(some).contains("Приглашение для: Андреева Наталья Викторовна (родитель / законный представитель) Класс: 1А, 5А"), "\(text)")
         let permissions = try FileManager.default.attributesOfItem(atPath: pdf)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
 

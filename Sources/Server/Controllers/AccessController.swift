@@ -153,7 +153,7 @@ struct AccessController {
     /// Every missing login of a class at once (`ClassLogins`), as `person`;
     /// a class they may not see is 404. The slips carry the passwords; the
     /// log and the server's log lines never do.
-    func issueClass(_ classID: String, audience: LoginAudience, person: Person, signInAt: String,
+    func issueClass(_ classID: String, audience: LoginAudience, onlyWithConsent: Bool = false, person: Person, signInAt: String,
                     logger: Logger) async throws -> (outcome: ClassLogins.Outcome, slips: [LoginSlip]) {
         guard person.school.recorder.withState({ $0.mayRead(class: classID, by: person.viewer) }) else {
             throw APIError.hidden("\(person.personID) may not see the class \(classID)")
@@ -161,7 +161,8 @@ struct AccessController {
         let actor = person.school.recorder.withState { $0.actor(person.personID, preferring: [.coordinator, .classTeacher]) }
         let date = today
         let passwords = passwords
-        let outcome = try await ClassLogins.issue(recorder: person.school.recorder, classID: classID, audience: audience, as: actor,
+        let outcome = try await ClassLogins.issue(recorder: person.school.recorder, classID: classID, audience: audience,
+                                                  onlyWithConsent: onlyWithConsent, as: actor,
                                                   on: date, hash: { try await passwords.hash($0) },
                                                   record: { try await person.school.record($0) })
         let slips = person.school.recorder.withState { state in

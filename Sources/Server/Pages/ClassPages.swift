@@ -167,7 +167,7 @@ struct ClassPages {
         let parents = Set(answer.students.flatMap { $0.guardians.filter { $0.guardian.login == nil }.map(\.guardian.id) })
         let page = ClassPage(
             classID: classID, className: answer.className, classTeacher: teacher, students: students, empty: students.isEmpty,
-            choices: choices, hasChoices: person.viewer.readsWholeSchool && choices.count > 1, canIssue: canIssue,
+            choices: choices, hasChoices: choices.count > 1, canIssue: canIssue,
             missingStudents: answer.students.filter { $0.student.login == nil }.count, missingParents: parents.count,
             summaryLink: "/class/summary?id=\(urlEncoded(classID))")
         var frame = Frame.person(person, current: "/class")
@@ -179,7 +179,8 @@ struct ClassPages {
     static let relations = ["mother": "мать", "father": "отец", "otherLegalRepresentative": "законный представитель"]
 
     static let saved = ["email": "Логин выдан, письмо с временным паролем отправлено.",
-                        "none": "Новых логинов нет: у всех выбранных уже есть логин."]
+                        "none": "Новых логинов нет: у всех выбранных уже есть логин.",
+                        "none-consent": "Новых логинов нет: у кого из выбранных нет логина, у тех не записано согласие."]
 
     // MARK: Issuing
 
@@ -221,9 +222,12 @@ struct ClassPages {
         let person = context.person
         let (form, classID) = try await self.form(request, context)
         let audience = LoginAudience(rawValue: form.text("audience") ?? "all") ?? .all
-        let (outcome, slips) = try await access.issueClass(classID, audience: audience, person: person, signInAt: signInAddress(request),
-                                                           logger: context.logger)
-        guard !slips.isEmpty else { return seeOther("/class?id=\(urlEncoded(classID))&saved=none") }
+        let onlyWithConsent = form.text("onlyWithConsent") != nil
+        let (outcome, slips) = try await access.issueClass(classID, audience: audience, onlyWithConsent: onlyWithConsent, person: person,
+                                                           signInAt: signInAddress(request), logger: context.logger)
+        guard !slips.isEmpty else {
+            return seeOther("/class?id=\(urlEncoded(classID))&saved=\(outcome.plan.withoutConsent.isEmpty ? "none" : "none-consent")")
+        }
         let date = today
         let (pdf, _) = try SlipSheet.pdf(slips, title: LoginSlips.title(className: outcome.plan.className, on: date))
         return download(pdf, name: LoginSlips.fileName(className: outcome.plan.className, on: date), ascii: "logins-\(date.iso).pdf")
@@ -287,7 +291,7 @@ struct ClassPages {
             className: sheet.className, classLink: "/class?id=\(urlEncoded(classID))",
             subjects: sheet.subjects.map { SummaryPage.Group(name: $0.name, span: periodNames.count) },
             periods: sheet.subjects.flatMap { _ in periodNames }, rows: rows, empty: sheet.subjects.isEmpty,
-            choices: choices, hasChoices: person.viewer.readsWholeSchool && choices.count > 1)
+            choices: choices, hasChoices: choices.count > 1)
         return renderer.render("class-summary", title: "Сводная ведомость \(sheet.className)", frame: .person(person, current: "/class"),
                                page: page)
     }

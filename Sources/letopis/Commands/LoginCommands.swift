@@ -61,14 +61,15 @@ struct LoginCommand: AsyncParsableCommand {
                 a class teacher only in the own class. It is all or nothing, as the register imports
                 are: if the rules refuse anyone (a parent without a consent, say), nothing is recorded,
                 no PDF is written, and every refusal is listed; record the missing consents (letopis
-                consent give) or narrow the batch (--students), then run it again. The passwords appear
-                only in the PDF, never on the screen or in the log.
+                consent give), or leave out beforehand whoever has no consent in force
+                (--only-with-consent: they are listed, and a later run issues theirs once the consent
+                is recorded). The passwords appear only in the PDF, never on the screen or in the log.
 
                 Examples:
                   letopis login issue --as T0001 --person P0001
                   letopis login issue --as T0003 --person S0001 --email boris@example.ru --outbox ./outbox
                   letopis login issue --as T0003 --class 5А --students --pdf 5А-ученики.pdf
-                  letopis login issue --as T0003 --class 5А --all --sign-in-at https://journal.school1.ru
+                  letopis login issue --as T0003 --class 5А --all --only-with-consent --sign-in-at https://journal.school1.ru
                 """
         )
         @OptionGroup var school: SchoolOptions
@@ -84,6 +85,9 @@ struct LoginCommand: AsyncParsableCommand {
         @Flag(help: "With --class: whose logins (default: --all, students and parents).")
         var audience: LoginAudience = .all
 
+        @Flag(help: "With --class: leave out (and list) whoever has no consent in force, instead of refusing the batch.")
+        var onlyWithConsent = false
+
         @Option(help: ArgumentHelp("Write the slips as a PDF to this file.", valueName: "file"))
         var pdf: String?
 
@@ -92,6 +96,7 @@ struct LoginCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard (person == nil) != (className == nil) else { throw ValidationError("give either --person or --class") }
+            if onlyWithConsent && className == nil { throw ValidationError("--only-with-consent goes with --class") }
             if className != nil && (delivery.email != nil || delivery.byEmail) {
                 throw ValidationError("--class prints a sheet of slips; send letters one person at a time (--person)")
             }
@@ -127,14 +132,16 @@ struct LoginCommand: AsyncParsableCommand {
             let today = Timestamp.now().civilDate
             let classID = try session.state.classID(name, on: today)
             let outcome = try await refusalsAsFailures {
-                try await ClassLogins.issue(in: session.school, classID: classID, audience: audience, as: session.actor, on: today) {
+                try await ClassLogins.issue(in: session.school, classID: classID, audience: audience, onlyWithConsent: onlyWithConsent,
+                                            as: session.actor, on: today) {
                     PasswordHasher.standard.hash($0)
                 }
             }
             let state = session.state
             let plan = outcome.plan
             if outcome.issued.isEmpty {
-                confirm("Новых логинов нет: \(plan.className), \(audience.russian) — у всех уже есть логин.")
+                let why = plan.withoutConsent.isEmpty ? "у всех уже есть логин" : "у кого нет логина, у тех нет согласия"
+                confirm("Новых логинов нет: \(plan.className), \(audience.russian) — \(why).")
             } else {
                 let path = pdf ?? LoginSlips.fileName(className: plan.className, on: today)
                 let slips = LoginSlips.slips(state, of: outcome, by: session.actor.userID, on: today, signInAt: signInAt)
@@ -142,6 +149,10 @@ struct LoginCommand: AsyncParsableCommand {
                 confirm("Выдано логинов: \(outcome.issued.count) (\(plan.className), \(audience.russian)); листки — в \(path), "
                     + "страниц: \(report.pages).")
                 for issued in outcome.issued { confirm("  \(state.who(issued.personID)) — \(issued.login)") }
+            }
+            if !plan.withoutConsent.isEmpty {
+                confirm("Без согласия на обработку персональных данных, пропущены: \(plan.withoutConsent.count)")
+                for left in plan.withoutConsent { confirm("  \(left.personID) \(left.name)") }
             }
             if !plan.skipped.isEmpty {
                 confirm("Уже есть логин, пропущены: \(plan.skipped.count)")
