@@ -118,7 +118,8 @@ let package = Package(
         // record as a person, its views caught up, its credentials, exports.
         .target(
             name: "SchoolService",
-            dependencies: ["EventLog", "Catalog", "Records", "Projections", "Audit"]
+            // Printing: the login slips' sheet, issued through either door.
+            dependencies: ["EventLog", "Catalog", "Records", "Projections", "Audit", "Printing"]
         ),
         // The HTTP door: sign-in with the issued logins, sessions, roles, the JSON API and the web pages.
         // Holds no rule of its own: it calls Records' commands and authorization.
@@ -131,6 +132,8 @@ let package = Package(
                 "Records",
                 "Projections",
                 "Audit",
+                // The class teacher's sheet of login slips, as a PDF download.
+                "Printing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

@@ -162,6 +162,27 @@ enum PageTable {
             records: true) { t, _ in
             ("/diary/acknowledgement", [("student", t.template.child), ("week", Template.monday.adding(days: 2).iso)])
         },
+        row(.get, "/class", "the class named: its class teacher and the whole school's readers",
+            expect: statuses(each([.classTeacher] + schoolReaders, 200), others: 404, anonymous: 303)) { t, _ in
+            ("/class?id=\(esc(t.template.classID))", [])
+        },
+        row(.get, "/class", "none named: one's own class, or the classes to choose from",
+            expect: statuses(each([.classTeacher, .substitute] + schoolReaders, 200), others: 404, anonymous: 303)) { _, _ in
+            ("/class", [])
+        },
+        row(.get, "/class/summary", "the class named", expect: statuses(each([.classTeacher] + schoolReaders, 200), others: 404, anonymous: 303)) { t, _ in
+            ("/class/summary?id=\(esc(t.template.classID))", [])
+        },
+        row(.post, "/class/login", "a classmate without a login, on a slip: the class teacher and the coordinator get its PDF",
+            expect: statuses(each([.classTeacher, .coordinator], 200) + each([.administration, .auditor], 403), others: 404, anonymous: 303),
+            records: true, share: false) { t, _ in
+            ("/class/login", [("class", t.template.classID), ("person", t.template.newcomer), ("channel", "slip")])
+        },
+        row(.post, "/class/logins", "the class's students at once: refused while some have no consent",
+            expect: statuses(each([.classTeacher, .coordinator], 422) + each([.administration, .auditor], 403), others: 404, anonymous: 303),
+            records: true, share: false) { t, _ in
+            ("/class/logins", [("class", t.template.classID), ("audience", "students")])
+        },
     ]
 }
 
@@ -235,7 +256,8 @@ enum PageTable {
         if who == .anonymous, let goesTo = row.anonymousGoesTo {
             #expect(reply.location == goesTo, "\(row) as \(who): sent to \(reply.location ?? "nowhere")")
         }
-        if reply.status.code == 303 && row.records && who != .anonymous {
+        // A download (a PDF of login slips) is the answer of a recorded form, too.
+        if (reply.status.code == 303 || reply.headers[.contentType] == "application/pdf") && row.records && who != .anonymous {
             #expect(after.count > before.count && Array(after.prefix(before.count)) == before, "\(row) as \(who): nothing recorded")
         } else {
             #expect(after == before, "\(row) as \(who): the log changed (\(before.count) → \(after.count) events)")

@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     /// A bearer token that may read `/metrics` (a Prometheus scraper), besides
     /// signed-in administration and coordinators.
     public var metricsToken: String?
+    /// Where the class teacher's pages write login letters (`.eml`, for the
+    /// school's mail program); nil: logins are issued on slips only.
+    public var outbox: String?
     /// Serve as if today were this date (the time of day stays real): for a
     /// demonstration or a trial on a school year that is not the current one.
     /// The shift is fixed when this is set, so the served days go on from it as

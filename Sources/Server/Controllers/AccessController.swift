@@ -2,8 +2,11 @@ import Catalog
 import EventLog
 import Foundation
 import Hummingbird
+import Logging
+import Printing
 import Projections
 import Records
+import SchoolService
 
 /// A class as its class teacher keeps it: its students and their parents with
 /// consents, applications and logins; issuing logins (a temporary password
@@ -57,8 +60,16 @@ struct AccessController {
     func people(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
         let classID = try pathParameter(context, "class")
+        guard let answer = peopleAnswer(classID, person: person) else {
+            throw APIError.hidden("\(person.personID) may not see the class \(classID)")
+        }
+        return try json(answer)
+    }
+
+    /// The class's people as `person` may see them; nil when they may not (or there is no such class).
+    func peopleAnswer(_ classID: String, person: Person) -> PeopleAnswer? {
         let date = today
-        let answer: PeopleAnswer? = person.school.recorder.withState { state in
+        return person.school.recorder.withState { state in
             guard state.mayRead(class: classID, by: person.viewer), let schoolClass = state.classes[classID] else { return nil }
             func line(_ id: String, name: String) -> PeopleAnswer.Line {
                 let consent: String? = switch state.consents[id] {
@@ -87,8 +98,6 @@ struct AccessController {
             }
             return PeopleAnswer(classID: classID, className: schoolClass.name, classTeacher: schoolClass.classTeacherID, students: students)
         }
-        guard let answer else { throw APIError.hidden("\(person.personID) may not see the class \(classID)") }
-        return try json(answer)
     }
 
     func summary(_ request: Request, context: SignedInContext) async throws -> Response {
@@ -119,7 +128,13 @@ struct AccessController {
 
     func issue(_ request: Request, context: SignedInContext) async throws -> Response {
         let body = try await decodeBody(IssueRequest.self, request, context)
-        let person = context.person
+        let answer = try await issueLogin(body, person: context.person, logger: context.logger)
+        return try json(answer, status: .created)
+    }
+
+    /// Issues one person's login as `person` (the rules decide), returning the
+    /// temporary password once; a person they may not see is 404.
+    func issueLogin(_ body: IssueRequest, person: Person, logger: Logger) async throws -> IssueAnswer {
         let (channel, email) = try delivery(body.channel, body.email, of: body.person, person: person)
         try requireVisiblePerson(body.person, person: person)
         let password = TemporaryPassword.generate()
@@ -131,9 +146,31 @@ struct AccessController {
             (state.loginByPerson[body.person] ?? "", state.students[body.person]?.name.full ?? state.guardians[body.person]?.name.full
                 ?? state.staff[body.person]?.name.full ?? body.person)
         }
-        context.logger.notice("login issued", metadata: ["login": "\(login)", "by": "\(person.personID)"])
-        return try json(IssueAnswer(sequences: result.sequences, login: login, temporaryPassword: password, person: body.person, name: name),
-                        status: .created)
+        logger.notice("login issued", metadata: ["login": "\(login)", "by": "\(person.personID)"])
+        return IssueAnswer(sequences: result.sequences, login: login, temporaryPassword: password, person: body.person, name: name)
+    }
+
+    /// Every missing login of a class at once (`ClassLogins`), as `person`;
+    /// a class they may not see is 404. The slips carry the passwords; the
+    /// log and the server's log lines never do.
+    func issueClass(_ classID: String, audience: LoginAudience, onlyWithConsent: Bool = false, person: Person, signInAt: String,
+                    logger: Logger) async throws -> (outcome: ClassLogins.Outcome, slips: [LoginSlip]) {
+        guard person.school.recorder.withState({ $0.mayRead(class: classID, by: person.viewer) }) else {
+            throw APIError.hidden("\(person.personID) may not see the class \(classID)")
+        }
+        let actor = person.school.recorder.withState { $0.actor(person.personID, preferring: [.coordinator, .classTeacher]) }
+        let date = today
+        let passwords = passwords
+        let outcome = try await ClassLogins.issue(recorder: person.school.recorder, classID: classID, audience: audience,
+                                                  onlyWithConsent: onlyWithConsent, as: actor,
+                                                  on: date, hash: { try await passwords.hash($0) },
+                                                  record: { try await person.school.record($0) })
+        let slips = person.school.recorder.withState { state in
+            LoginSlips.slips(state, of: outcome, by: person.personID, on: date, signInAt: signInAt)
+        }
+        logger.notice("class logins issued", metadata: ["class": "\(classID)", "count": "\(outcome.issued.count)",
+                                                       "by": "\(person.personID)"])
+        return (outcome, slips)
     }
 
     struct ResetRequest: Decodable {

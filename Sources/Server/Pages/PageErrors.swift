@@ -32,7 +32,7 @@ struct PageErrors: RouterMiddleware {
     static let pagePaths: Set<String> = ["/", "/sign-in", "/password", "/second-factor", "/second-factor/enrolment",
                                          "/second-factor/enrolment/confirmation", "/sign-out", "/sessions", "/sessions/end",
                                          "/diary", "/diary/acknowledgement"]
-    static let pagePrefixes = ["/teacher/", "/diary/", "/audit/", "/static/"]
+    static let pagePrefixes = ["/teacher/", "/diary/", "/audit/", "/class", "/static/"]
 
     func page(for error: APIError, request: Request, context: Context) -> Response {
         switch error.rule {

@@ -132,6 +132,7 @@ struct Frame: Sendable {
             links.append(("Журналы", "/teacher/journals"))
         }
         if !viewer.roles.isDisjoint(with: [.parent, .student]) { links.append(("Дневник", "/diary")) }
+        if viewer.roles.contains(.classTeacher) { links.append(("Мой класс", "/class")) } else if viewer.readsWholeSchool { links.append(("Классы", "/class")) }
         links.append(("Мои сеансы", "/sessions"))
         frame.nav = links.map { Link(label: $0.0, href: $0.1, current: $0.1 == current) }
         return frame

@@ -15,6 +15,8 @@ extension Parts {
         HistoryPages(renderer: renderer).addRoutes(to: router)
         JournalPages(journal: JournalController(configuration: configuration), renderer: renderer, configuration: configuration)
             .addRoutes(to: router)
+        ClassPages(access: AccessController(passwords: passwords, configuration: configuration), renderer: renderer,
+                   configuration: configuration).addRoutes(to: router)
     }
 
     var signInController: SignInController {

@@ -2,7 +2,9 @@ import ArgumentParser
 import Catalog
 import EventLog
 import Foundation
+import Printing
 import Records
+import SchoolService
 
 /// Personal logins: issued on a slip or by e-mail, activated by their owner,
 /// blocked and unblocked, given a new temporary password.
@@ -43,16 +45,31 @@ struct LoginCommand: AsyncParsableCommand {
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "issue",
-            abstract: "Issue a personal login with a temporary password, on a printed slip or by e-mail.",
+            abstract: "Issue a personal login with a temporary password, on a printed slip or by e-mail; or every missing login of a class.",
             discussion: """
                 Prints a slip in Russian with the login and the temporary password to cut out and hand
-                over. With --email or --by-email the letter is "sent" instead: NO REAL MAIL IS SENT by
-                this program; the slip is not printed, and with --outbox the letter is written there as
-                a .eml file for the school's mail program.
+                over (with --pdf, writes it as a PDF instead). With --email or --by-email the letter is
+                "sent" instead: NO REAL MAIL IS SENT by this program; the slip is not printed, and with
+                --outbox the letter is written there as a .eml file for the school's mail program.
+
+                With --class, every missing login of the class is issued at once — its students
+                (--students), their parents (--parents) or both (--all, the default) — and the slips go
+                into one PDF, eight to an A4 page with dashed cut lines (--pdf, by default
+                логины-<класс>-<дата>.pdf in the current directory; the file is readable by its owner
+                only). Whoever already has a login (a blocked one too) is skipped and listed, so running
+                it again issues nothing twice. The rules apply to each person: a consent on record, and
+                a class teacher only in the own class. It is all or nothing, as the register imports
+                are: if the rules refuse anyone (a parent without a consent, say), nothing is recorded,
+                no PDF is written, and every refusal is listed; record the missing consents (letopis
+                consent give), or leave out beforehand whoever has no consent in force
+                (--only-with-consent: they are listed, and a later run issues theirs once the consent
+                is recorded). The passwords appear only in the PDF, never on the screen or in the log.
 
                 Examples:
                   letopis login issue --as T0001 --person P0001
                   letopis login issue --as T0003 --person S0001 --email boris@example.ru --outbox ./outbox
+                  letopis login issue --as T0003 --class 5А --students --pdf 5А-ученики.pdf
+                  letopis login issue --as T0003 --class 5А --all --only-with-consent --sign-in-at https://journal.school1.ru
                 """
         )
         @OptionGroup var school: SchoolOptions
@@ -60,11 +77,37 @@ struct LoginCommand: AsyncParsableCommand {
         @OptionGroup var delivery: Delivery
 
         @Option(help: ArgumentHelp("Whose login: a staff (T…), student (S… or SNILS) or guardian (P…) id.", valueName: "id"))
-        var person: String
+        var person: String?
+
+        @Option(name: .customLong("class"), help: ArgumentHelp("Every missing login of this class: 5А or 2024-5А.", valueName: "class"))
+        var className: String?
+
+        @Flag(help: "With --class: whose logins (default: --all, students and parents).")
+        var audience: LoginAudience = .all
+
+        @Flag(help: "With --class: leave out (and list) whoever has no consent in force, instead of refusing the batch.")
+        var onlyWithConsent = false
+
+        @Option(help: ArgumentHelp("Write the slips as a PDF to this file.", valueName: "file"))
+        var pdf: String?
+
+        @Option(help: ArgumentHelp("Where to sign in, printed on the slips: the journal's address.", valueName: "address"))
+        var signInAt: String = ""
+
+        func validate() throws {
+            guard (person == nil) != (className == nil) else { throw ValidationError("give either --person or --class") }
+            if onlyWithConsent && className == nil { throw ValidationError("--only-with-consent goes with --class") }
+            if className != nil && (delivery.email != nil || delivery.byEmail) {
+                throw ValidationError("--class prints a sheet of slips; send letters one person at a time (--person)")
+            }
+            if pdf != nil && (delivery.email != nil || delivery.byEmail) { throw ValidationError("--pdf is for slips, not letters") }
+        }
 
         func run() async throws {
             try await withSchool(school, actor, preferring: [.coordinator, .classTeacher]) { session in
+                if let className { return try await issueClass(className, session: session) }
                 let state = session.state
+                let person = person ?? ""
                 let personID = state.staff[person] != nil || state.guardians[person] != nil ? person : try state.studentID(person)
                 let address = try delivery.address(of: personID, in: state)
                 let password = TemporaryPassword.generate()
@@ -74,8 +117,48 @@ struct LoginCommand: AsyncParsableCommand {
                                                     email: address ?? "", passwordHash: hash, on: today))
                 let after = session.state
                 let login = after.loginByPerson[personID] ?? "?"
-                try Slip(state: after, personID: personID, login: login, password: password, by: session.actor.userID, on: today)
-                    .deliver(to: address, outbox: delivery.outbox)
+                let slip = Slip(state: after, personID: personID, login: login, password: password, by: session.actor.userID, on: today,
+                                signInAt: signInAt)
+                if let pdf {
+                    try SlipSheet.write([slip.slip], title: LoginSlips.title(className: slip.slip.className, on: today), to: pdf)
+                    confirm("Логин \(login) выдан: \(after.who(personID)); листок — в \(pdf).")
+                } else {
+                    try slip.deliver(to: address, outbox: delivery.outbox)
+                }
+            }
+        }
+
+        private func issueClass(_ name: String, session: EntrySession) async throws {
+            let today = Timestamp.now().civilDate
+            let classID = try session.state.classID(name, on: today)
+            let outcome = try await refusalsAsFailures {
+                try await ClassLogins.issue(in: session.school, classID: classID, audience: audience, onlyWithConsent: onlyWithConsent,
+                                            as: session.actor, on: today) {
+                    PasswordHasher.standard.hash($0)
+                }
+            }
+            let state = session.state
+            let plan = outcome.plan
+            if outcome.issued.isEmpty {
+                let why = plan.withoutConsent.isEmpty ? "у всех уже есть логин" : "у кого нет логина, у тех нет согласия"
+                confirm("Новых логинов нет: \(plan.className), \(audience.russian) — \(why).")
+            } else {
+                let path = pdf ?? LoginSlips.fileName(className: plan.className, on: today)
+                let slips = LoginSlips.slips(state, of: outcome, by: session.actor.userID, on: today, signInAt: signInAt)
+                let report = try SlipSheet.write(slips, title: LoginSlips.title(className: plan.className, on: today), to: path)
+                confirm("Выдано логинов: \(outcome.issued.count) (\(plan.className), \(audience.russian)); листки — в \(path), "
+                    + "страниц: \(report.pages).")
+                for issued in outcome.issued { confirm("  \(state.who(issued.personID)) — \(issued.login)") }
+            }
+            if !plan.withoutConsent.isEmpty {
+                confirm("Без согласия на обработку персональных данных, пропущены: \(plan.withoutConsent.count)")
+                for left in plan.withoutConsent { confirm("  \(left.personID) \(left.name)") }
+            }
+            if !plan.skipped.isEmpty {
+                confirm("Уже есть логин, пропущены: \(plan.skipped.count)")
+                for skipped in plan.skipped {
+                    confirm("  \(skipped.personID) \(skipped.name) — \(skipped.login)\(skipped.blocked ? " (заблокирован)" : "")")
+                }
             }
         }
     }
@@ -210,31 +293,20 @@ struct LoginCommand: AsyncParsableCommand {
     }
 }
 
-/// The slip (or letter) with a login and its temporary password, in Russian.
+/// The slip (or letter) with a login and its temporary password, in Russian:
+/// the same slip as the PDF sheet's (`LoginSlips`).
 struct Slip {
-    let state: SchoolState
-    let personID: String
+    let slip: LoginSlip
     let login: String
-    let password: String
-    let by: String
     let on: CivilDate
 
-    var text: String {
-        let name = state.students[personID]?.name.full ?? state.guardians[personID]?.name.full ?? state.staff[personID]?.name.full ?? personID
-        let kind = state.students[personID] != nil ? "ученик" : state.guardians[personID] != nil ? "родитель / законный представитель" : "сотрудник"
-        let school = state.school?.shortName ?? ""
-        let line = String(repeating: "─", count: 56)
-        return """
-            \(line)
-            \(school) — электронный журнал и дневник «Летопись»
-            Приглашение для: \(name) (\(kind))
-            Логин:             \(login)
-            Временный пароль:  \(password)
-            При первом входе задайте свой пароль. Никому не сообщайте пароль.
-            Выдано \(on.russian), \(state.who(by))
-            \(line)
-            """
+    init(state: SchoolState, personID: String, login: String, password: String, by: String, on: CivilDate, signInAt: String = "") {
+        slip = LoginSlips.slip(state, personID: personID, login: login, password: password, by: by, on: on, signInAt: signInAt)
+        self.login = login
+        self.on = on
     }
+
+    var text: String { slip.text }
 
     func deliver(to address: String?, outbox: String?) throws {
         guard let address else {
@@ -242,17 +314,20 @@ struct Slip {
             return
         }
         if let outbox {
-            try FileManager.default.createDirectory(atPath: outbox, withIntermediateDirectories: true)
-            let letter = "To: \(address)\r\nSubject: =?UTF-8?B?\(Data("Приглашение в электронный дневник".utf8).base64EncodedString())?=\r\n"
-                + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-                + text.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
-            let path = "\(outbox)/\(login)-\(on.iso).eml"
-            guard FileManager.default.createFile(atPath: path, contents: Data(letter.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw CommandFailure("cannot write \(path)")
-            }
+            let path = try LoginLetters.write(slip, to: address, outbox: outbox, on: on)
             confirm("Логин \(login) и временный пароль отправлены на \(address) (письмо: \(path)).")
         } else {
             confirm("Логин \(login) и временный пароль отправлены на \(address).")
+        }
+    }
+}
+
+extension LoginAudience: EnumerableFlag {
+    public static func help(for value: LoginAudience) -> ArgumentHelp? {
+        switch value {
+        case .students: "The class's students."
+        case .parents: "The students' parents and legal representatives."
+        case .all: "Both."
         }
     }
 }

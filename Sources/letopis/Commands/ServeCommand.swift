@@ -63,6 +63,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A file holding the token that may read /metrics.", valueName: "file"))
     var metricsTokenFile: String?
 
+    @Option(help: ArgumentHelp("Write the login letters of the class teacher's page here (.eml, for the school's mail program).",
+                               valueName: "dir"))
+    var outbox: String?
+
     @Option(help: ArgumentHelp("Serve as if today were this date, for a demonstration on a past school year.",
                                discussion: "Everything recorded is dated accordingly; the time of day stays real.", valueName: "date"))
     var today: String?
@@ -89,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.tlsCertificatePath = tlsCertificate
         configuration.tlsKeyPath = tlsKey
         configuration.allowedOrigins = Set(allowOrigin)
+        configuration.outbox = outbox
         if let metricsTokenFile {
             guard let token = try? String(contentsOfFile: metricsTokenFile, encoding: .utf8) else {
                 throw CommandFailure("cannot read \(metricsTokenFile)")
