@@ -115,6 +115,7 @@ struct Frame: Sendable {
         var links: [(String, String)] = []
         if !viewer.roles.isDisjoint(with: Frame.staffRoles) { links.append(("Сегодня", "/teacher/day")) }
         if !viewer.roles.isDisjoint(with: [.parent, .student]) { links.append(("Дневник", "/diary")) }
+        if viewer.readsWholeSchool { links.append(("Школа", "/school")) }
         links.append(("Мои сеансы", "/sessions"))
         frame.nav = links.map { Link(label: $0.0, href: $0.1, current: $0.1 == current) }
         return frame

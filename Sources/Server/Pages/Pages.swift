@@ -11,6 +11,8 @@ extension Parts {
         DiaryPages(diary: DiaryController(configuration: configuration), renderer: renderer, configuration: configuration)
             .addRoutes(to: router)
         MarkPages(marks: MarkController(configuration: configuration), renderer: renderer).addRoutes(to: router)
+        SchoolPages(renderer: renderer, configuration: configuration).addRoutes(to: router)
+        SchoolRecordsPages(renderer: renderer, configuration: configuration).addRoutes(to: router)
     }
 
     var signInController: SignInController {
