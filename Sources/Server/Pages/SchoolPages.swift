@@ -8,6 +8,7 @@ import NIOPosix
 import Projections
 import Records
 import SchoolService
+import Synchronization
 
 /// The school office's pages, for the administration and coordinators, and
 /// for auditors to read: the school's reports with their CSV and JSON (the
@@ -96,7 +97,9 @@ struct SchoolPages {
         let download: Data?
         let fileName: String
 
-        init(_ view: some RenderableView, heading: String, notes: [String] = [], fileName: String, format: ViewFormat?) throws {
+        /// `table`: the page's own rows, when the CSV's (made for a spreadsheet) would read badly.
+        init(_ view: some RenderableView, heading: String, notes: [String] = [], fileName: String, format: ViewFormat?,
+             table: [[String]]? = nil) throws {
             self.heading = heading
             self.notes = notes
             self.fileName = fileName
@@ -105,7 +108,7 @@ struct SchoolPages {
                 sections = []
             } else {
                 download = nil
-                sections = view.csvRows.split(whereSeparator: \.isEmpty).map(Array.init)
+                sections = (table ?? view.csvRows).split(whereSeparator: \.isEmpty).map(Array.init)
             }
         }
     }
@@ -120,7 +123,15 @@ struct SchoolPages {
                 "Педагогические работники: \(s.teachers.teachers); логины выданы: \(s.teachers.withLogin.russian); "
                     + "согласия: \(s.teachers.withConsent.russian); работали в журнале за 7 дней: \(s.teachers.activeLast7Days.russian)."
             }
-            return try Rendered(view, heading: view.heading, notes: notes, fileName: "внедрение-\(day.iso)", format: format)
+            // As the text view has it: each share with its counts, «92,6 % (25 из 27)».
+            var table: [[String]] = []
+            for school in view.schools {
+                table.append(["Класс"] + RolloutReport.columns)
+                for line in school.classes { table.append([line.name] + RolloutReport.cells(line.figures)) }
+                table.append(["Итого"] + RolloutReport.cells(school.total))
+                table.append([])
+            }
+            return try Rendered(view, heading: view.heading, notes: notes, fileName: "внедрение-\(day.iso)", format: format, table: table)
         case .academic:
             guard let classID = q.classID else { throw APIError.invalid("Выберите класс.") }
             let view = try AcademicReport.query(source, class: classID, period: q.period, subject: q.subject, today: today)
@@ -248,10 +259,9 @@ struct SchoolPages {
             let findings: [Line]
             let more: Int?
         }
+        /// As `letopis audit anomalies` prints a finding: the events behind it, and what it is.
         struct Line {
             let sequences: String
-            let at: String
-            let record: String
             let explanation: String
         }
         let heading: String
@@ -298,11 +308,10 @@ struct SchoolPages {
         let kinds = AnomalyKind.allCases.map { kind in
             let found = report.findings.filter { $0.kind == kind }
             return AnomaliesPage.Kind(
-                title: kind.title, code: kind.rawValue, count: found.count, none: found.isEmpty,
+                title: kind.title.capitalizedFirst, code: kind.rawValue, count: found.count, none: found.isEmpty,
                 findings: found.prefix(Self.findingsShown).map { f in
                     AnomaliesPage.Line(sequences: f.sequences.prefix(10).map { "#\($0)" }.joined(separator: ", ")
-                                       + (f.sequences.count > 10 ? " …" : ""),
-                                       at: PageDates.moscow(iso: f.at), record: f.record, explanation: f.explanation)
+                                       + (f.sequences.count > 10 ? " …" : ""), explanation: f.explanation)
                 },
                 more: found.count > Self.findingsShown ? found.count - Self.findingsShown : nil)
         }
@@ -335,7 +344,10 @@ struct SchoolPages {
         let log = person.school.log
         let (value, position, head) = try await NIOThreadPool.singleton.runIfActive {
             do {
-                return try SchoolAsOf.read(log, at: point) { moment in (try body(try moment.everything(), moment.today), moment.position, moment.head) }
+                return try SchoolAsOf.read(log, at: point) { moment in
+                    let source = try LastReplay.shared.views(of: moment)
+                    return (try body(source, moment.today), moment.position, moment.head)
+                }
             } catch let error as AuditError {
                 throw APIError.invalid("«\(text)»: \(error.description)")
             }
@@ -429,5 +441,24 @@ struct Field {
 func requireSchoolReader(_ person: Person) throws {
     guard person.school.recorder.withState({ $0.mayReadSchool(by: person.viewer) }) else {
         throw APIError.hidden("\(person.personID) may not read the school's pages")
+    }
+}
+
+/// The last replay of a school as of a moment, kept: the page and then its
+/// downloads ask for the same prefix, and a prefix of the log never changes
+/// (its last event's chained hash names it, whichever store it is in). One
+/// only, as a whole year's views in memory are large.
+final class LastReplay: Sendable {
+    static let shared = LastReplay()
+    private let last = Mutex<(prefix: String, views: MemoryViews)?>(nil)
+
+    func views(of moment: SchoolAsOf) throws -> MemoryViews {
+        let log = moment.views.log
+        let hash = moment.position > 0 ? try log.event(at: moment.position)?.hash.hex ?? "" : ""
+        let prefix = "\(moment.school)#\(moment.position)#\(hash)"
+        if let kept = last.withLock({ $0 }), kept.prefix == prefix { return kept.views }
+        let views = try moment.everything()
+        last.withLock { $0 = (prefix, views) }
+        return views
     }
 }
