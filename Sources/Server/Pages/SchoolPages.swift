@@ -59,7 +59,7 @@ struct SchoolPages {
     ]
 
     func index(_ request: Request, context: SignedInContext) async throws -> Response {
-        try requireSchoolReader(context.person)
+        try requireOfficeReader(context.person)
         return renderer.render("school", title: "Школа", frame: .person(context.person, current: "/school"),
                                page: IndexPage(sections: Self.sections))
     }
@@ -172,7 +172,7 @@ struct SchoolPages {
         }
         let heading: String
         let action: String
-        let fields: [Field]
+        let fields: [FilterField]
         let hasFields: Bool
         let asOf: AsOfBanner?
         let ready: Bool
@@ -185,7 +185,7 @@ struct SchoolPages {
 
     func report(_ report: Report, _ request: Request, _ context: SignedInContext) async throws -> Response {
         let person = context.person
-        try requireSchoolReader(person)
+        try requireOfficeReader(person)
         let format = try downloadFormat(request)
         let date = { (name: String) in try query(request, name).map { try parseDate($0, field: name) } }
         let q = ReportQuery(date: try date("date"), from: try date("from"), to: try date("to"), classID: try query(request, "class"),
@@ -204,10 +204,10 @@ struct SchoolPages {
             banner = note
         }
         if let format, let rendered, let data = rendered.download {
-            return download(data, format: format, name: rendered.fileName + (banner.map { "-на-\($0.fileSuffix)" } ?? ""))
+            return officeDownload(data, format: format, name: rendered.fileName + (banner.map { "-на-\($0.fileSuffix)" } ?? ""))
         }
         let value = { (name: String) in (try? query(request, name)) ?? "" }
-        var fields: [Field] = switch report {
+        var fields: [FilterField] = switch report {
         case .rollout: [.input("date", "На дату", type: "date", value: value("date"))]
         case .academic: choices
         case .contingent:
@@ -228,14 +228,14 @@ struct SchoolPages {
     }
 
     /// The academic report's choices: the classes of the year, the class's periods, the subjects.
-    private func academicChoices(_ q: ReportQuery, person: Person) async throws -> [Field] {
+    private func academicChoices(_ q: ReportQuery, person: Person) async throws -> [FilterField] {
         let day = today.daysSinceEpoch
         return try await person.school.read { source in
             let lookup = Lookup(source)
             let year = try? lookup.academicYear(of: day)
             let classes = try lookup.classes().filter { year == nil || $0.year == year }
                 .sorted { ($0.grade, $0.letter) < ($1.grade, $1.letter) }
-            var fields: [Field] = [.select("class", "Класс", [TeacherPages.Option(value: "", label: "—", selected: q.classID == nil)]
+            var fields: [FilterField] = [.select("class", "Класс", [TeacherPages.Option(value: "", label: "—", selected: q.classID == nil)]
                 + classes.map { TeacherPages.Option(value: $0.id, label: $0.name, selected: q.classID == $0.id || q.classID == $0.name) })]
             let chosen = classes.first { q.classID == $0.id || q.classID == $0.name }
             let periods = try chosen.map { try lookup.periods(for: $0) } ?? []
@@ -267,7 +267,7 @@ struct SchoolPages {
         let heading: String
         let range: String
         let thresholds: String
-        let fields: [Field]
+        let fields: [FilterField]
         let asOf: AsOfBanner?
         let kinds: [Kind]
         let jsonLink: String
@@ -278,7 +278,7 @@ struct SchoolPages {
 
     func anomalies(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        try requireSchoolReader(person)
+        try requireOfficeReader(person)
         let format = try downloadFormat(request)
         guard format != .csv else { throw APIError.invalid("Аномалии выгружаются только в JSON.") }
         let point = { (name: String, dayStart: Bool) throws -> AsOfPoint? in
@@ -301,14 +301,14 @@ struct SchoolPages {
             banner = AsOfBanner(point: asOf, position: position, head: head, todayLink: Self.link(request, path: "/school/anomalies", without: ["asOf"]))
         }
         if format == .json {
-            return download(AuditJSON.encode(report), format: .json,
+            return officeDownload(AuditJSON.encode(report), format: .json,
                             name: "аномалии-\(report.from)-\(report.through)" + (banner.map { "-на-\($0.fileSuffix)" } ?? ""))
         }
         let t = report.thresholds
         let kinds = AnomalyKind.allCases.map { kind in
             let found = report.findings.filter { $0.kind == kind }
             return AnomaliesPage.Kind(
-                title: kind.title.capitalizedFirst, code: kind.rawValue, count: found.count, none: found.isEmpty,
+                title: kind.title.officeSentenceCase, code: kind.rawValue, count: found.count, none: found.isEmpty,
                 findings: found.prefix(Self.findingsShown).map { f in
                     AnomaliesPage.Line(sequences: f.sequences.prefix(10).map { "#\($0)" }.joined(separator: ", ")
                                        + (f.sequences.count > 10 ? " …" : ""), explanation: f.explanation)
@@ -387,7 +387,7 @@ struct SchoolPages {
 }
 
 /// A file to save: `Content-Disposition: attachment` with the name in UTF-8 (RFC 6266).
-func download(_ data: Data, format: ViewFormat, name: String) -> Response {
+func officeDownload(_ data: Data, format: ViewFormat, name: String) -> Response {
     let type = format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"
     let file = urlEncoded(name.replacingOccurrences(of: " ", with: "-") + (format == .csv ? ".csv" : ".json"))
     return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename*=UTF-8''\(file)"],
@@ -418,7 +418,7 @@ struct AsOfBanner: Sendable {
 }
 
 /// A field of a page's filter form: an input, or a select with its options.
-struct Field {
+struct FilterField {
     let id: String
     let name: String
     let label: String
@@ -427,18 +427,18 @@ struct Field {
     let isSelect: Bool
     let options: [TeacherPages.Option]
 
-    static func input(_ name: String, _ label: String, type: String, value: String) -> Field {
-        Field(id: "f-\(name)", name: name, label: label, type: type, value: value, isSelect: false, options: [])
+    static func input(_ name: String, _ label: String, type: String, value: String) -> FilterField {
+        FilterField(id: "f-\(name)", name: name, label: label, type: type, value: value, isSelect: false, options: [])
     }
 
-    static func select(_ name: String, _ label: String, _ options: [TeacherPages.Option]) -> Field {
-        Field(id: "f-\(name)", name: name, label: label, type: "", value: "", isSelect: true, options: options)
+    static func select(_ name: String, _ label: String, _ options: [TeacherPages.Option]) -> FilterField {
+        FilterField(id: "f-\(name)", name: name, label: label, type: "", value: "", isSelect: true, options: options)
     }
 }
 
 /// The school's pages are the administration's, coordinators' and auditors';
 /// to anyone else they are a record that does not exist.
-func requireSchoolReader(_ person: Person) throws {
+func requireOfficeReader(_ person: Person) throws {
     guard person.school.recorder.withState({ $0.mayReadSchool(by: person.viewer) }) else {
         throw APIError.hidden("\(person.personID) may not read the school's pages")
     }

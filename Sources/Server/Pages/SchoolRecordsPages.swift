@@ -59,7 +59,7 @@ struct SchoolRecordsPages {
 
     func periods(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        try requireSchoolReader(person)
+        try requireOfficeReader(person)
         let day = today.daysSinceEpoch
         let (year, rows, names) = try await person.school.read { source -> (Int32?, [PeriodRow], [String: String]) in
             let year = try? Lookup(source).academicYear(of: day)
@@ -91,7 +91,7 @@ struct SchoolRecordsPages {
 
     func changePeriod(_ request: Request, _ context: SignedInContext, close: Bool) async throws -> Response {
         let person = context.person
-        try requireSchoolReader(person)
+        try requireOfficeReader(person)
         var request = request
         let form = FormFields(try await request.collectBody(upTo: context.maxUploadSize))
         guard let period = form.text("period") else { throw APIError.invalid("Не хватает поля «period».") }
@@ -105,7 +105,7 @@ struct SchoolRecordsPages {
 
     func staff(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        try requireSchoolReader(person)
+        try requireOfficeReader(person)
         let day = today.daysSinceEpoch
         let roleNames: [String: String] = ["teacher": "учитель", "class-teacher": "классный руководитель", "administration": "администрация",
                                            "coordinator": "координатор", "auditor": "аудитор"]
@@ -130,7 +130,7 @@ struct SchoolRecordsPages {
 
     func students(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        try requireSchoolReader(person)
+        try requireOfficeReader(person)
         let day = today.daysSinceEpoch
         let chosen = try query(request, "class")
         let (classes, rows) = try await person.school.read { source -> ([ClassRow], [[String]]) in
@@ -179,7 +179,7 @@ struct SchoolRecordsPages {
                             status: HTTPResponse.Status = .ok) -> Response {
         let page = ImportPage(
             forms: mayRecord(person), csrf: person.session.csrfToken,
-            registers: Self.registerOrder.map { TeacherPages.Option(value: $0.rawValue, label: $0.russianName.capitalizedFirst, selected: $0 == chosen) },
+            registers: Self.registerOrder.map { TeacherPages.Option(value: $0.rawValue, label: $0.russianName.officeSentenceCase, selected: $0 == chosen) },
             refused: refused.map { r in
                 "Реестр «\(r.register.russianName)» не загружен, ничего не записано. Ошибок: \(r.issues.count) "
                     + "(строк с ошибками: \(Set(r.issues.map(\.line)).count)). Исправьте файл и загрузите его снова целиком."
@@ -195,7 +195,7 @@ struct SchoolRecordsPages {
 
     func importForm(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        try requireSchoolReader(person)
+        try requireOfficeReader(person)
         var notice: String?
         if let loaded = try query(request, "loaded").flatMap(Register.init(rawValue:)) {
             let value = { (name: String) in (try? query(request, name)) ?? "0" }
@@ -213,7 +213,7 @@ struct SchoolRecordsPages {
 
     func importRegister(_ request: Request, context: SignedInContext) async throws -> Response {
         let person = context.person
-        try requireSchoolReader(person)
+        try requireOfficeReader(person)
         // An auditor reads the registers; told so before the file is read (the rules would refuse each of its lines).
         guard mayRecord(person) else {
             var error = APIError(RuleViolation(.roleRequired, record: "загрузка реестра",
@@ -288,5 +288,5 @@ enum MultipartForm {
 
 extension String {
     /// «Сотрудники» from «сотрудники».
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+    var officeSentenceCase: String { prefix(1).uppercased() + dropFirst() }
 }
