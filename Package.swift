@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Debian's liblmdb-dev, seen through a module map; nothing vendored.
@@ -151,6 +152,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // The web pages: templates with escaping on, read from the target's resources.
                 .product(name: "Mustache", package: "swift-mustache"),
+                // The register upload's multipart/form-data body.
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.copy("Pages/Templates"), .copy("Pages/Static")]
         ),

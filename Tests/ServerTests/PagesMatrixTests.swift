@@ -183,6 +183,43 @@ enum PageTable {
             records: true, share: false) { t, _ in
             ("/class/logins", [("class", t.template.classID), ("audience", "students")])
         },
+    ] + school
+
+    /// The school office's pages: the administration's, coordinators' and auditors' to read; to others a record that does not exist.
+    static let officeReaders: [Who: Int] = each(schoolReaders, 200)
+    static let school: [PageRow] = [
+        row(.get, "/school", expect: statuses(officeReaders, others: 404, anonymous: 303)) { _, _ in ("/school", []) },
+        row(.get, "/school/reports/rollout", expect: statuses(officeReaders, others: 404, anonymous: 303)) { _, _ in
+            ("/school/reports/rollout?date=2024-09-20", [])
+        },
+        row(.get, "/school/reports/academic", "the class", expect: statuses(officeReaders, others: 404, anonymous: 303)) { t, _ in
+            ("/school/reports/academic?class=\(esc(t.template.classID))", [])
+        },
+        row(.get, "/school/reports/contingent", expect: statuses(officeReaders, others: 404, anonymous: 303)) { _, _ in
+            ("/school/reports/contingent?date=2024-09-20&from=2024-09-01&to=2024-09-22", [])
+        },
+        row(.get, "/school/reports/activity", "as of a moment", expect: statuses(officeReaders, others: 404, anonymous: 303)) { _, _ in
+            ("/school/reports/activity?from=2024-09-16&to=2024-09-22&asOf=2024-09-20T12:00", [])
+        },
+        row(.get, "/school/anomalies", expect: statuses(officeReaders, others: 404, anonymous: 303)) { _, _ in ("/school/anomalies", []) },
+        row(.get, "/school/periods", expect: statuses(officeReaders, others: 404, anonymous: 303)) { _, _ in ("/school/periods", []) },
+        row(.post, "/school/periods/close", "the current term: the administration only",
+            expect: statuses([.administration: 303, .coordinator: 403, .auditor: 403], others: 404, anonymous: 303), records: true) { t, _ in
+            ("/school/periods/close", [("period", t.template.period)])
+        },
+        row(.post, "/school/periods/reopen", "the current term, open: nothing to reopen",
+            expect: statuses([.administration: 422, .coordinator: 403, .auditor: 403], others: 404, anonymous: 303)) { t, _ in
+            ("/school/periods/reopen", [("period", t.template.period), ("reason", "исправление итоговых оценок")])
+        },
+        row(.get, "/school/staff", expect: statuses(officeReaders, others: 404, anonymous: 303)) { _, _ in ("/school/staff", []) },
+        row(.get, "/school/students", expect: statuses(officeReaders, others: 404, anonymous: 303)) { t, _ in
+            ("/school/students?class=\(esc(t.template.classID))", [])
+        },
+        row(.get, "/school/import", expect: statuses(officeReaders, others: 404, anonymous: 303)) { _, _ in ("/school/import", []) },
+        row(.post, "/school/import", "a form without its file: the auditor may not import",
+            expect: statuses([.administration: 400, .coordinator: 400, .auditor: 403], others: 404, anonymous: 303)) { _, _ in
+            ("/school/import", [("register", "staff")])
+        },
     ]
 }
 

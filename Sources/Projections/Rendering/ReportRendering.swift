@@ -5,10 +5,11 @@ extension RolloutReport: RenderableView {
         "Отчёт о введении электронных дневников и электронного журнала успеваемости — по состоянию на \(RussianNumber.date(asOf))"
     }
 
-    static let columns = ["Учащихся", "Логины уч.", "Согласия уч.", "Родителей", "Логины род.", "Активировали",
+    public static let columns = ["Учащихся", "Логины уч.", "Согласия уч.", "Родителей", "Логины род.", "Активировали",
                           "Заявления", "Согласия род.", "Заполнение журнала"]
 
-    static func cells(_ f: Figures) -> [String] {
+    /// A line's figures as people read them: «92,6 % (25 из 27)».
+    public static func cells(_ f: Figures) -> [String] {
         ["\(f.students)", f.studentsWithLogin.russian, f.studentsWithConsent.russian, "\(f.parents)",
          f.parentsWithLogin.russian, f.parentsActivated.russian, f.parentsWithApplication.russian,
          f.parentsWithConsent.russian, f.journalFill.russian]

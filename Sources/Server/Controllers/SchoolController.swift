@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Projections
 import Records
+import SchoolService
 
 /// The school's reports (the same views and JSON as the command line), closing
 /// and reopening reporting periods, and the second-factor policy: for the
@@ -26,8 +27,7 @@ struct SchoolController {
         try requireSchoolReader(context)
         let day = try date(request, "date") ?? today
         return rawJSON(try await context.person.school.viewJSON("rollout|\(day.iso)") { source in
-            RolloutReport.combine([try RolloutReport.school(source, asOf: day.daysSinceEpoch)], asOf: day.daysSinceEpoch, scope: "school",
-                                  district: try Lookup(source).school()?.district ?? "")
+            try SchoolReports.rollout(source, on: day.daysSinceEpoch)
         })
     }
 

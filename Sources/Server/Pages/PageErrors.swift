@@ -31,8 +31,8 @@ struct PageErrors: RouterMiddleware {
 
     static let pagePaths: Set<String> = ["/", "/sign-in", "/password", "/second-factor", "/second-factor/enrolment",
                                          "/second-factor/enrolment/confirmation", "/sign-out", "/sessions", "/sessions/end",
-                                         "/diary", "/diary/acknowledgement"]
-    static let pagePrefixes = ["/teacher/", "/diary/", "/audit/", "/class", "/static/"]
+                                         "/diary", "/diary/acknowledgement", "/school"]
+    static let pagePrefixes = ["/teacher/", "/diary/", "/audit/", "/class", "/school/", "/static/"]
 
     func page(for error: APIError, request: Request, context: Context) -> Response {
         switch error.rule {

@@ -133,6 +133,7 @@ struct Frame: Sendable {
         }
         if !viewer.roles.isDisjoint(with: [.parent, .student]) { links.append(("Дневник", "/diary")) }
         if viewer.roles.contains(.classTeacher) { links.append(("Мой класс", "/class")) } else if viewer.readsWholeSchool { links.append(("Классы", "/class")) }
+        if viewer.readsWholeSchool { links.append(("Школа", "/school")) }
         links.append(("Мои сеансы", "/sessions"))
         frame.nav = links.map { Link(label: $0.0, href: $0.1, current: $0.1 == current) }
         return frame

@@ -17,6 +17,8 @@ extension Parts {
             .addRoutes(to: router)
         ClassPages(access: AccessController(passwords: passwords, configuration: configuration), renderer: renderer,
                    configuration: configuration).addRoutes(to: router)
+        SchoolPages(renderer: renderer, configuration: configuration).addRoutes(to: router)
+        SchoolRecordsPages(renderer: renderer, configuration: configuration).addRoutes(to: router)
     }
 
     var signInController: SignInController {

@@ -6,7 +6,8 @@ import Hummingbird
 /// must come from the journal's own pages — its `Origin` (or, lacking one, its
 /// `Referer`) is the server's own — and, within a session, carry the session's
 /// anti-forgery token: in `X-CSRF-Token` from the API's clients, or in the field
-/// `csrf` of a page's form (`application/x-www-form-urlencoded`). Otherwise 403,
+/// `csrf` of a page's form (`application/x-www-form-urlencoded`, or `multipart/form-data`
+/// for an upload). Otherwise 403,
 /// and nothing is recorded.
 struct ForgeryGuard: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -28,6 +29,10 @@ struct ForgeryGuard: RouterMiddleware {
                 // The body is read here and handed on whole: the page reads its fields again.
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
                 sent = FormFields(body)[Self.formField] ?? ""
+            } else if sent.isEmpty, let boundary = MultipartForm.boundary(request) {
+                // A file upload: the same field, in its own part.
+                let body = try await request.collectBody(upTo: MultipartForm.largestUpload)
+                sent = MultipartForm.csrf(in: body, boundary: boundary) ?? ""
             }
             guard Self.equal(sent, session.csrfToken) else {
                 context.logger.warning("refused: a state change without the session's anti-forgery token")

@@ -27,7 +27,7 @@ struct DiaryCommand: ParsableCommand {
     func run() throws {
         if let point = try asOf.point() {
             try options.write(try options.asOf(point) { views in
-                try views.diary(student: student, week: try week.map { try parseDate($0, option: "--week") } ?? views.today)
+                try views.views.diary(student: student, week: try week.map { try parseDate($0, option: "--week") } ?? views.today)
             })
             return
         }

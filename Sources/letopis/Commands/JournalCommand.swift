@@ -46,7 +46,7 @@ struct JournalCommand: ParsableCommand {
     func run() throws {
         if let point = try asOf.point() {
             try options.write(try options.asOf(point) {
-                try $0.classJournal(class: className, group: group, subject: subject, period: period)
+                try $0.views.classJournal(class: className, group: group, subject: subject, period: period)
             })
             return
         }

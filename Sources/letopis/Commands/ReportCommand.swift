@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Projections
+import SchoolService
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,12 +60,17 @@ struct RolloutReportCommand: ParsableCommand {
             return
         }
         let day = try date.map { try parseDate($0, option: "--date") } ?? Today.day
-        let schools = district ? try options.openAll() : [try options.openViews()]
+        if !district {
+            let views = try options.openViews()
+            defer { views.close() }
+            try options.write(try views.read { try SchoolReports.rollout($0, on: day) })
+            return
+        }
+        let schools = try options.openAll()
         defer { schools.forEach { $0.close() } }
         let parts = try schools.map { views in try views.read { try RolloutReport.school($0, asOf: day) } }
         let districtName = try schools.first?.read { try Lookup($0).school()?.district } ?? nil
-        try options.write(RolloutReport.combine(parts, asOf: day, scope: district ? "district" : "school",
-                                                district: districtName ?? ""))
+        try options.write(RolloutReport.combine(parts, asOf: day, scope: "district", district: districtName ?? ""))
     }
 }
 

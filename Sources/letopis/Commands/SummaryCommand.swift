@@ -20,7 +20,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         if let point = try asOf.point() {
-            try options.write(try options.asOf(point) { try $0.summary(class: className) })
+            try options.write(try options.asOf(point) { try $0.views.summary(class: className) })
             return
         }
         let views = try options.openViews()

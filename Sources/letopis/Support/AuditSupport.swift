@@ -48,36 +48,36 @@ extension ViewOptions {
         return id
     }
 
-    /// Runs `body` on the views as of `point`; view errors become one-line failures.
-    func asOf<R>(_ point: AsOfPoint, _ body: (AsOfViews) throws -> R) throws -> R {
+    /// Runs `body` on the school as of `point`; view errors become one-line failures.
+    func asOf<R>(_ point: AsOfPoint, _ body: (SchoolAsOf) throws -> R) throws -> R {
         let store = try self.store.openStore()
-        return try asOf(point, store: store, school: try schoolID(in: store), body)
+        return try asOf(point, store: store, schools: [try schoolID(in: store)], body)[0]
     }
 
     /// The same for every school of the store with `district`, else for the one school.
-    func asOfEach<R>(_ point: AsOfPoint, district: Bool, _ body: (AsOfViews) throws -> R) throws -> [R] {
+    func asOfEach<R>(_ point: AsOfPoint, district: Bool, _ body: (SchoolAsOf) throws -> R) throws -> [R] {
         let store = try self.store.openStore()
         let ids = district ? try school.map { [$0] } ?? store.schoolIDs() : [try schoolID(in: store)]
-        return try ids.map { try asOf(point, store: store, school: $0, body) }
+        return try asOf(point, store: store, schools: ids, body)
     }
 
-    private func asOf<R>(_ point: AsOfPoint, store: Store, school id: String, _ body: (AsOfViews) throws -> R) throws -> R {
-        let log: EventLog
+    private func asOf<R>(_ point: AsOfPoint, store: Store, schools ids: [String], _ body: (SchoolAsOf) throws -> R) throws -> [R] {
         do {
-            log = try store.openLog(school: id)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        defer { log.close() }
-        do {
-            let views = try AsOfViews(log: log, at: point)
-            // On standard error, so that the view itself stays clean for files and pipes.
-            FileHandle.standardError.write(Data("\(id): as of event #\(views.position) of \(try log.head())\n".utf8))
-            return try body(views)
+            return try SchoolAsOf.each(store: store, schools: ids, at: point) { moment in
+                // On standard error, so that the view itself stays clean for files and pipes.
+                FileHandle.standardError.write(Data("\(moment.school): as of event #\(moment.position) of \(moment.head)\n".utf8))
+                return try body(moment)
+            }
         } catch let error as ViewError {
             throw CommandFailure(error.description)
         } catch let error as AuditError {
             throw CommandFailure(error.description)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch let invalid as ValidationError {
+            throw invalid
+        } catch {
+            throw CommandFailure("\(error)")
         }
     }
 }
@@ -106,11 +106,8 @@ struct AuditOutput: ParsableArguments {
     }
 }
 
-func auditJSON(_ value: some Encodable) -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-    return (try? encoder.encode(value)) ?? Data("{}".utf8)
-}
+/// Without the newline: `AuditOutput.write` ends the document.
+func auditJSON(_ value: some Encodable) -> Data { AuditJSON.encode(value).dropLast() }
 
 /// The school's log for an audit command, read-only unless `writable`.
 func openAuditLog(_ options: SchoolOptions, writable: Bool = false) throws -> (Store, EventLog) {
