@@ -8,6 +8,14 @@ import Testing
 /// the reason the rules ask for, and a closed period shown read-only with the
 /// rule's own words. The keyboard entry itself is played in the browser test.
 @Suite struct JournalPagesTests {
+    @Test func thePagesEscapeByBytesTheFiveCharactersOfHTML() {
+        let escape = PageHTML().escapeText
+        #expect(escape("Иванов Пётр") == "Иванов Пётр")
+        #expect(escape(#"<script>alert("x" & 'y')</script>"#) == "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;")
+        // A combining mark after «<» makes one character of the two: still escaped.
+        #expect(escape("<\u{301}img>") == "&lt;\u{301}img&gt;")
+    }
+
     @Test func theTeacherReadsTheGridAndEntersAWholeColumnAllOrNone() async throws {
         try await TestServer.run(signIn: [.teacher, .substitute, .auditor]) { server in
             let t = server.template

@@ -157,7 +157,8 @@ struct JournalPages {
         } else {
             view = try await person.school.read { try spec.run($0) }
         }
-        let page: GridPage = person.school.recorder.withState { state in
+        // What the state decides (who may enter where, and why not), read under its lock; the grid is built after.
+        let (readsSchool, columns, notes, periodOptions, workTypeOptions) = person.school.recorder.withState { state in
             let readsSchool = state.mayReadSchool(by: person.viewer)
             // One note per rule for the whole grid, not one per lesson.
             var closed: RuleViolation?
@@ -186,23 +187,6 @@ struct JournalPages {
                     columnLink: open ? "/teacher/journal/column?lesson=\(urlEncoded(lesson.id))" : nil,
                     substitute: lesson.substitute, locked: locked?.pageNote, correctionsLocked: correctionsLocked?.pageNote, open: open)
             }
-            let rows = view.students.map { student in
-                GridPage.Row(
-                    id: student.id, name: student.name, shortName: Self.short(student.name),
-                    historyLink: readsSchool ? "/audit/history?student=\(urlEncoded(student.id))" : nil,
-                    cells: zip(view.lessons, student.cells).enumerated().map { index, pair in
-                        let (lesson, cell) = pair
-                        return GridPage.Cell(
-                            lesson: lesson.id, student: student.id, member: cell.member, open: cell.member && columns[index].open,
-                            marks: cell.marks.map { mark in
-                                GridPage.Mark(value: mark.value, link: "/diary/mark?grade=\(urlEncoded(mark.gradeID))",
-                                              title: "\(mark.workTypeName), вес \(mark.weight)" + (mark.comment.map { ": \($0)" } ?? ""))
-                            },
-                            absence: cell.attendance)
-                    },
-                    average: student.average.map(Self.decimal) ?? "—", weighted: student.weightedAverage.map(Self.decimal) ?? "—",
-                    final: student.final ?? "—")
-            }
             var notes: [String] = []
             if let closed {
                 notes.append("Период «\(view.period.name)» закрыт: новые записи и исправления в нём не вносятся. \(closed.remedy)")
@@ -216,18 +200,38 @@ struct JournalPages {
                 grade.map { period.year == $0.year && (period.grades.isEmpty || period.grades.contains($0.grade)) } ?? false
             }.sorted { $0.startsOn < $1.startsOn }
             let workTypes = state.workTypes.values.sorted { $0.workTypeID < $1.workTypeID }
-            return GridPage(
-                unit: view.unit.id, subject: view.subject.id, unitName: view.unit.name, subjectName: view.subject.name,
-                periodName: view.period.name, periodRange: "\(PageDates.day(iso: view.period.from)) — \(PageDates.day(iso: view.period.to))",
-                periods: periods.map { TeacherPages.Option(value: $0.id, label: $0.name + ($0.closed ? " (закрыт)" : ""),
-                                                           selected: $0.id == view.period.id) },
-                notes: notes, columns: columns, rows: rows, empty: columns.isEmpty,
-                entry: columns.contains(where: \.open),
-                workTypes: workTypes.map { TeacherPages.Option(value: $0.workTypeID, label: "\($0.name) (вес \($0.weight))", selected: false) },
-                script: renderer.journalScriptPath, asOf: asOf?.note, asOfValue: asOf?.value ?? "",
-                period: view.period.id,
-                nowLink: "/teacher/journal?unit=\(urlEncoded(view.unit.id))&subject=\(urlEncoded(view.subject.id))&period=\(urlEncoded(view.period.id))")
+            return (readsSchool, columns, notes,
+                    periods.map { TeacherPages.Option(value: $0.id, label: $0.name + ($0.closed ? " (закрыт)" : ""),
+                                                      selected: $0.id == view.period.id) },
+                    workTypes.map { TeacherPages.Option(value: $0.workTypeID, label: "\($0.name) (вес \($0.weight))", selected: false) })
         }
+        let rows = view.students.map { student in
+            GridPage.Row(
+                id: student.id, name: student.name, shortName: Self.short(student.name),
+                historyLink: readsSchool ? "/audit/history?student=\(urlEncoded(student.id))" : nil,
+                cells: zip(view.lessons, student.cells).enumerated().map { index, pair in
+                    let (lesson, cell) = pair
+                    return GridPage.Cell(
+                        lesson: lesson.id, student: student.id, member: cell.member, open: cell.member && columns[index].open,
+                        marks: cell.marks.map { mark in
+                            GridPage.Mark(value: mark.value, link: "/diary/mark?grade=\(urlEncoded(mark.gradeID))",
+                                          title: "\(mark.workTypeName), вес \(mark.weight)" + (mark.comment.map { ": \($0)" } ?? ""))
+                        },
+                        absence: cell.attendance)
+                },
+                average: student.average.map(Self.decimal) ?? "—", weighted: student.weightedAverage.map(Self.decimal) ?? "—",
+                final: student.final ?? "—")
+        }
+        let page = GridPage(
+            unit: view.unit.id, subject: view.subject.id, unitName: view.unit.name, subjectName: view.subject.name,
+            periodName: view.period.name, periodRange: "\(PageDates.day(iso: view.period.from)) — \(PageDates.day(iso: view.period.to))",
+            periods: periodOptions,
+            notes: notes, columns: columns, rows: rows, empty: columns.isEmpty,
+            entry: columns.contains(where: \.open),
+            workTypes: workTypeOptions,
+            script: renderer.journalScriptPath, asOf: asOf?.note, asOfValue: asOf?.value ?? "",
+            period: view.period.id,
+            nowLink: "/teacher/journal?unit=\(urlEncoded(view.unit.id))&subject=\(urlEncoded(view.subject.id))&period=\(urlEncoded(view.period.id))")
         var frame = Frame.person(person, current: "/teacher/journals")
         frame.notice = try query(request, "saved").map { JournalPages.saved[$0] ?? "Сохранено." }
         return renderer.render("journal", title: "Журнал: \(page.unitName), \(page.subjectName)", frame: frame, page: page)

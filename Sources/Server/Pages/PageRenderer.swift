@@ -45,6 +45,8 @@ struct PageRenderer: Sendable {
 
     init() throws {
         guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil) else { throw MissingResource(name: "Templates") }
+        // Before any template is parsed: the layout's pragma names it.
+        MustacheContentTypes.register(PageHTML(), named: PageHTML.name)
         var library = MustacheLibrary()
         let files = try FileManager.default.contentsOfDirectory(atPath: templates.path).filter { $0.hasSuffix(".mustache") }
         guard !files.isEmpty else { throw MissingResource(name: "Templates/*.mustache") }
