@@ -191,8 +191,14 @@ struct JournalController {
     func journal(_ request: Request, context: SignedInContext) async throws -> Response {
         let journal = try journalQuery(unit: try required(request, "unit"), subject: try query(request, "subject"),
                                        period: try query(request, "period"), person: context.person)
+        return rawJSON(try await journalJSON(journal, person: context.person))
+    }
+
+    /// The journal's JSON as `letopis journal --format json` writes it, from the
+    /// views' cache while nothing it read has changed (the API's and the page's alike).
+    func journalJSON(_ journal: JournalQuery, person: Person) async throws -> Data {
         let key = "journal|\(journal.unit)|\(journal.subject)|\(journal.period ?? "")|\(journal.today.iso)"
-        return rawJSON(try await context.person.school.viewJSON(key) { try journal.run($0) })
+        return try await person.school.viewJSON(key) { try journal.run($0) }
     }
 
     /// A class journal the person may read (else 404), as the view's query.

@@ -155,7 +155,7 @@ struct JournalPages {
             asOf = ("Журнал по состоянию на \(moment): первые \(replayed.position) событий журнала школы из \(try log.head()). "
                     + "Только для чтения.", given)
         } else {
-            view = try await person.school.read { try spec.run($0) }
+            view = try JSONDecoder().decode(ClassJournal.self, from: try await journal.journalJSON(spec, person: person))
         }
         // What the state decides (who may enter where, and why not), read under its lock; the grid is built after.
         let (readsSchool, columns, notes, periodOptions, workTypeOptions) = person.school.recorder.withState { state in
