@@ -174,6 +174,7 @@ extension SchoolState {
         lessons[e.lessonID] = Lesson(
             id: e.lessonID, date: date, slot: Int(e.slot), unitID: e.unitID, classID: e.classID,
             subjectID: e.subjectID, teacherID: e.teacherID, substitute: e.substitute, topic: e.topic)
+        lessonsByClassDay[ClassDay(classID: e.classID, date: date), default: []].insert(e.lessonID)
     }
 
     private mutating func admit(id: String, name: PersonName, sex: Sex, bornOn: String, snils: String, classID: String, on: String) {

@@ -23,7 +23,8 @@ extension SchoolState {
         guard let schoolClass = classOf(unit: unitID) else { return result }
         let units = [schoolClass.id] + groups.values.filter { $0.classID == schoolClass.id }.map(\.id)
         let slots = units.flatMap { timetable(unit: $0, on: date).map(\.slot) }
-            + lessons.values.filter { $0.classID == schoolClass.id && $0.date == date && !$0.voided }.map(\.slot)
+            + (lessonsByClassDay[ClassDay(classID: schoolClass.id, date: date)] ?? []).compactMap { lessons[$0] }
+                .filter { $0.classID == schoolClass.id && $0.date == date && !$0.voided }.map(\.slot)
         guard let last = slots.max() else { return result }
         result.lastSlot = last
         guard let name = currentBellSchedule, let bell = bellSchedules[name]?[last] else { return result }

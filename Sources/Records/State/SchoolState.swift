@@ -25,6 +25,9 @@ public struct SchoolState: Sendable {
     var teaching: Set<String> = []
     /// `teacher|subject|unit` of every timetable entry: the journals a teacher keeps.
     var teachingUnits: Set<String> = []
+    /// The ids of the lessons held by a class and its groups each day (voided ones
+    /// too), so that a day's deadlines need no scan of every lesson.
+    var lessonsByClassDay: [ClassDay: Set<String>] = [:]
     public var staff: [String: StaffMember] = [:]
     public var students: [String: Student] = [:]
     /// SNILS → student id, for students enrolled in the school now.
@@ -145,6 +148,11 @@ public struct TimetableEntry: Sendable, Hashable {
     public func applies(on date: CivilDate) -> Bool {
         date.weekday == weekday && date >= validFrom && (validTo.map { date <= $0 } ?? true)
     }
+}
+
+struct ClassDay: Sendable, Hashable {
+    var classID: String
+    var date: CivilDate
 }
 
 struct UnitDay: Sendable, Hashable {
