@@ -56,6 +56,13 @@ public struct RegisterFile: Sendable {
                 if character == "\"" {
                     let next = characters.next()
                     if next == "\"" { continue }  // a doubled quote inside the cell
+                    // Text after the closing quote («"Школа" № 5») is no CSV: the reader
+                    // would drop some of it, so it is an error at its line.
+                    if let next, !next.isNewline, next != delimiter {
+                        throw ImportIssue(line: line, reason: "после закрывающей кавычки в этой строке идёт текст («\(next)…»); "
+                                          + "заключите в кавычки всю ячейку, удвоив кавычки внутри (\"\"Школа\"\" № 5), "
+                                          + "или уберите кавычки")
+                    }
                     opened = nil
                     fieldStart = false
                     pending = next
@@ -90,7 +97,18 @@ public struct RegisterFile: Sendable {
     /// A UTF-8 or UTF-16 byte order mark decides; otherwise text that is valid
     /// UTF-8 is UTF-8 (Windows-1251 Cyrillic almost never is), and the rest is
     /// Windows-1251, as Russian Excel saves «CSV (разделители — точки с запятой)».
-    static func decode(_ bytes: [UInt8]) throws(ImportIssue) -> (String, TextEncoding) {
+    /// Text holding the character NUL is no register (a binary file, or UTF-16 read
+    /// in the wrong byte order), and would not survive being written out as text.
+    public static func decode(_ bytes: [UInt8]) throws(ImportIssue) -> (String, TextEncoding) {
+        let (text, encoding) = try decodeText(bytes)
+        if text.unicodeScalars.contains("\0") {
+            throw ImportIssue(line: 0, reason: "файл содержит символы с кодом 0 и не читается как текст (\(encoding.rawValue)); "
+                              + "сохраните его из Excel как CSV в UTF-8 или Windows-1251")
+        }
+        return (text, encoding)
+    }
+
+    static func decodeText(_ bytes: [UInt8]) throws(ImportIssue) -> (String, TextEncoding) {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             guard let text = String(validating: bytes.dropFirst(3), as: UTF8.self) else {
                 throw ImportIssue(line: 0, reason: "файл помечен как UTF-8, но содержит байты, которые не читаются в этой кодировке")

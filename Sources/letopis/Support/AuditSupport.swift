@@ -64,7 +64,9 @@ extension ViewOptions {
     private func asOf<R>(_ point: AsOfPoint, store: Store, school id: String, _ body: (AsOfViews) throws -> R) throws -> R {
         let log: EventLog
         do {
-            log = try store.openLog(school: id)
+            // The audit index is kept up on the way when the store may be written.
+            let readOnly = !EventLog.isWritable(at: store.logPath(school: id))
+            log = try store.openLog(school: id, options: .init(readOnly: readOnly))
         } catch {
             throw CommandFailure("\(error)")
         }
