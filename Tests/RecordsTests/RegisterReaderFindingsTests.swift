@@ -54,4 +54,21 @@ import Testing
         let fine = try RegisterFile(data: Data("Фамилия;Прибыл из\nИванов;\"Гимназия \"\"Эрудит\"\"\"\nПетров;\"\"\n".utf8))
         #expect(fine.records.map(\.cells) == [["Фамилия", "Прибыл из"], ["Иванов", "Гимназия \"Эрудит\""], ["Петров", ""]])
     }
+
+    /// A quote (or a delimiter) followed by a combining mark is one Character to
+    /// Swift, but a quote to the CSV reader: the reader's own view decides, so a
+    /// quote so marked and left open is still an error at its line, not the rows
+    /// after it swallowed into one cell.
+    @Test func aQuoteWithACombiningMarkIsStillAQuote() throws {
+        let open = "Фамилия;Прибыл из\nИванов;\"\u{0301}Школа № 5\nПетров;Лицей\nСидоров;Гимназия\n"
+        do {
+            let file = try RegisterFile(data: Data(open.utf8))
+            Issue.record("read as \(file.records.map(\.cells))")
+        } catch {
+            #expect(error.line == 2 && error.reason.contains("не закрыта до конца файла"), "\(error)")
+        }
+        // The delimiter with a combining mark after it still delimits.
+        let marked = try RegisterFile(data: Data("Фамилия;Имя\nИванов;\u{0301}Пётр\n".utf8))
+        #expect(marked.delimiter == ";" && marked.records[1].cells == ["Иванов", "\u{0301}Пётр"], "\(marked.records)")
+    }
 }

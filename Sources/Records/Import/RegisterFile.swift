@@ -39,36 +39,46 @@ public struct RegisterFile: Sendable {
     /// still open at the end of the file, or one that swallows several lines with
     /// delimiters on them before it closes, is an error at the line it opened on —
     /// never rows quietly lost inside one cell.
+    /// Read by Unicode scalars, as the CSV reader reads: a quote or a delimiter
+    /// followed by a combining mark is one Character to Swift but still a quote or
+    /// a delimiter to the reader.
     static func checkQuotes(_ text: String, delimiter: Character) throws(ImportIssue) {
+        let delimiter = delimiter.unicodeScalars.first!
         var line = 1
         var fieldStart = true
         var opened: (line: Int, delimitedLines: Int, sawDelimiter: Bool)?
-        var characters = text.makeIterator()
-        var pending: Character?
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar?
         var swallowed: ImportIssue?
+        var afterCR = false
         func problem(_ at: Int, _ why: String) -> ImportIssue {
             ImportIssue(line: at, reason: "кавычка, открытая в этой строке, \(why); закройте её (\"текст\") или уберите, "
                         + "иначе следующие строки окажутся внутри одной ячейки")
         }
-        while let character = pending ?? characters.next() {
+        while let scalar = pending ?? scalars.next() {
             pending = nil
+            // A line ends at LF, CR LF or a lone CR, as the CSV reader ends records.
+            let lineBreak = scalar == "\r" || (scalar == "\n" && !afterCR)
+            let isBreakCharacter = scalar == "\r" || scalar == "\n"
+            afterCR = scalar == "\r"
             if let open = opened {
-                if character == "\"" {
-                    let next = characters.next()
+                if scalar == "\"" {
+                    let next = scalars.next()
                     if next == "\"" { continue }  // a doubled quote inside the cell
                     // Text after the closing quote («"Школа" № 5») is no CSV: the reader
                     // would drop some of it, so it is an error at its line.
-                    if let next, !next.isNewline, next != delimiter {
-                        throw ImportIssue(line: line, reason: "после закрывающей кавычки в этой строке идёт текст («\(next)…»); "
+                    if let next, next != "\r", next != "\n", next != delimiter {
+                        throw ImportIssue(line: line, reason: "после закрывающей кавычки в этой строке идёт текст («\(Character(next))…»); "
                                           + "заключите в кавычки всю ячейку, удвоив кавычки внутри (\"\"Школа\"\" № 5), "
                                           + "или уберите кавычки")
                     }
                     opened = nil
                     fieldStart = false
                     pending = next
+                    afterCR = false
                     continue
                 }
-                if character.isNewline {
+                if lineBreak {
                     line += 1
                     let delimited = open.delimitedLines + (open.sawDelimiter ? 1 : 0)
                     // An address typed over two or three lines is fine; rows of the register are not.
@@ -76,18 +86,18 @@ public struct RegisterFile: Sendable {
                         swallowed = problem(open.line, "захватила строки \(open.line)–\(line) со столбцами до своей пары")
                     }
                     opened = (open.line, delimited, false)
-                } else if character == delimiter {
+                } else if scalar == delimiter {
                     opened = (open.line, open.delimitedLines, true)
                 }
                 continue
             }
-            if character == "\"" && fieldStart {
+            if scalar == "\"" && fieldStart {
                 opened = (line, 0, false)
-            } else if character.isNewline {
-                line += 1
+            } else if isBreakCharacter {
+                if lineBreak { line += 1 }
                 fieldStart = true
             } else {
-                fieldStart = character == delimiter
+                fieldStart = scalar == delimiter
             }
         }
         if let open = opened { throw problem(open.line, "не закрыта до конца файла") }
@@ -147,24 +157,25 @@ public struct RegisterFile: Sendable {
     /// between every column, not a title above it with a comma in its words
     /// (Russian Excel writes `;`, other tools `,`, «Текст Юникод» tabs); `;` wins a tie.
     static func delimiter(of text: String) -> Character {
-        var best: [Character: Int] = [";": 0, ",": 0, "\t": 0]
+        // By Unicode scalars, as the CSV reader reads (see checkQuotes).
+        var best: [Unicode.Scalar: Int] = [";": 0, ",": 0, "\t": 0]
         var counts = best
         var quoted = false
         var lines = 0
-        for character in text {
-            if character == "\"" { quoted.toggle() }
-            if !quoted && character.isNewline {
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted.toggle() }
+            if !quoted && (scalar == "\n" || scalar == "\r") {
                 for (delimiter, count) in counts { best[delimiter] = max(best[delimiter]!, count) }
                 counts = counts.mapValues { _ in 0 }
                 lines += 1
-                if lines == 10 { break }
-            } else if !quoted, counts[character] != nil {
-                counts[character]! += 1
+                if lines == 20 { break }
+            } else if !quoted, counts[scalar] != nil {
+                counts[scalar]! += 1
             }
         }
         for (delimiter, count) in counts { best[delimiter] = max(best[delimiter]!, count) }
         let winner = best.max { a, b in a.value != b.value ? a.value < b.value : a.key != ";" && b.key == ";" }
-        return winner.map { $0.value > 0 ? $0.key : ";" } ?? ";"
+        return Character(winner.map { $0.value > 0 ? $0.key : ";" } ?? ";")
     }
 
     /// Splits the text with CSV.swift (quotes, doubled quotes, delimiters and
