@@ -162,13 +162,17 @@ public struct RegisterFile: Sendable {
         var counts = best
         var quoted = false
         var lines = 0
+        var afterCR = false
         for scalar in text.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
             if scalar == "\"" { quoted.toggle() }
             if !quoted && (scalar == "\n" || scalar == "\r") {
+                // CR LF ends one line, as a lone CR or LF does.
+                if scalar == "\n" && afterCR { continue }
                 for (delimiter, count) in counts { best[delimiter] = max(best[delimiter]!, count) }
                 counts = counts.mapValues { _ in 0 }
                 lines += 1
-                if lines == 20 { break }
+                if lines == 10 { break }
             } else if !quoted, counts[scalar] != nil {
                 counts[scalar]! += 1
             }
