@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "Catalog", targets: ["Catalog"]),
         // For tools/bench's audit stage.
         .library(name: "Audit", targets: ["Audit"]),
+        // For tools/fuzz: the register reader and the bundle reader.
+        .library(name: "Records", targets: ["Records"]),
+        .library(name: "District", targets: ["District"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -162,6 +165,8 @@ let package = Package(
             dependencies: [
                 "SchoolService",
                 "Server",
+                // LMDB's errors, for a store read as it stands (views never built).
+                "LMDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -24,10 +24,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.daysSinceEpoch = Int32(era * 146_097 + doe - 719_468)
     }
 
-    /// Parses `YYYY-MM-DD`; nil for anything else.
+    /// Parses `YYYY-MM-DD`, digits 0-9 only (no sign); nil for anything else.
     public init?(iso: String) {
         let parts = iso.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }),
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else { return nil }
         self.init(year: y, month: m, day: d)

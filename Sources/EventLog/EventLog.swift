@@ -64,15 +64,43 @@ public final class EventLog: @unchecked Sendable {
         var envOptions = Environment.Options()
         envOptions.readOnly = options.readOnly
         envOptions.durable = options.durable
-        let environment = try storageCall("opening \(path)") { try Environment(path: path, options: envOptions) }
+        // LMDB's readers take a slot in lock.mdb, which a user who may only read
+        // the store (or read-only media) cannot create or write. Such a look goes
+        // without the lock table (MDB_NOLOCK). That is safe only while nobody writes
+        // the store meanwhile: a writer that cannot see this reader may reuse the
+        // pages it reads. Stores are written by their owner (the server or the
+        // coordinator's commands), who can always lock.
+        if options.readOnly && !canLock(path) { envOptions.noLock = true }
+        let environment: Environment
+        do {
+            environment = try Environment(path: path, options: envOptions)
+        } catch LMDBError.permissionDenied {
+            throw EventLogError.permissionDenied(path: path + "/data.mdb")
+        } catch {
+            throw EventLogError.storage(operation: "opening \(path)", underlying: String(describing: error))
+        }
         let tables = try LogTables(environment: environment, create: !options.readOnly)
         return try EventLog(environment: environment, tables: tables, school: school, path: path, options: options)
+    }
+
+    /// Whether this process may write the log in `path` (the directory, data.mdb
+    /// and the lock file): commands that only read open a log they may not write
+    /// read-only, and their views as they stand.
+    public static func isWritable(at path: String) -> Bool {
+        access(path, W_OK) == 0 && access(path + "/data.mdb", W_OK) == 0 && canLock(path)
+    }
+
+    /// Whether this process may take a reader's slot in the lock file of `path`.
+    static func canLock(_ path: String) -> Bool {
+        let lock = path + "/lock.mdb"
+        return FileManager.default.fileExists(atPath: lock) ? access(lock, R_OK | W_OK) == 0 : access(path, W_OK) == 0
     }
 
     /// Reads the metadata of the log in `path` without writing anything there
     /// (no lock file, read-only) and returns its school.
     public static func inspect(path: String) throws -> String {
         let fm = FileManager.default
+        try Store.checkAccess(path + "/data.mdb")
         guard fm.fileExists(atPath: path + "/data.mdb") else {
             throw EventLogError.notAStore(path: path, reason: "there is no data.mdb")
         }
@@ -83,6 +111,8 @@ public final class EventLog: @unchecked Sendable {
         let environment: Environment
         do {
             environment = try Environment(path: path, options: options)
+        } catch LMDBError.permissionDenied {
+            throw EventLogError.permissionDenied(path: path + "/data.mdb")
         } catch {
             throw EventLogError.notAStore(path: path, reason: "data.mdb is not an LMDB file (\(error))")
         }

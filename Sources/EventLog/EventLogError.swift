@@ -22,6 +22,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A sequence below the head has no event (the store is damaged).
     case missingEvent(sequence: UInt64)
     case notAStore(path: String, reason: String)
+    /// The system refuses the running user a look at (or into) `path`.
+    case permissionDenied(path: String)
     case newerFormat(path: String, found: Int, supported: Int)
     case schoolMismatch(path: String, expected: String, found: String)
     case alreadyExists(path: String)
@@ -61,6 +63,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "check it with letopis verify and restore it from a backup"
         case let .notAStore(path, reason):
             return "\(path) is not a Letopis store: \(reason)"
+        case let .permissionDenied(path):
+            return "\(path): permission denied; run letopis as a user who may read the store, or give this one access"
         case let .newerFormat(path, found, supported):
             return "\(path) has format \(found), newer than this program reads (\(supported)); use a newer letopis"
         case let .schoolMismatch(path, expected, found):

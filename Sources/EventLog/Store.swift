@@ -43,6 +43,7 @@ public struct Store: Sendable {
     /// Opens the store in `path`; nothing is written.
     public static func open(at path: String) throws -> Store {
         let manifestPath = path + "/" + manifestName
+        try checkAccess(manifestPath)
         guard FileManager.default.fileExists(atPath: manifestPath) else {
             let reason = FileManager.default.fileExists(atPath: path)
                 ? "it has no \(manifestName) file" : "it does not exist"
@@ -65,9 +66,40 @@ public struct Store: Sendable {
         return Store(path: path, kind: kind)
     }
 
+    /// Throws `permissionDenied` when the system refuses the running user a look
+    /// at `path` or its contents — without it, a directory that may not be read
+    /// looks empty, and a file in it missing.
+    public static func checkAccess(_ path: String, readingContents: Bool = true) throws {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            // The path, or a directory on the way to it, may not be searched.
+            if errno == EACCES { throw EventLogError.permissionDenied(path: deniedPrefix(of: path)) }
+            return
+        }
+        guard readingContents else { return }
+        let isDirectory = info.st_mode & S_IFMT == S_IFDIR
+        if access(path, isDirectory ? R_OK | X_OK : R_OK) != 0 && errno == EACCES {
+            throw EventLogError.permissionDenied(path: path)
+        }
+    }
+
+    /// The first directory on the way to `path` that may not be searched (else `path`).
+    static func deniedPrefix(of path: String) -> String {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            let next = prefix == "." ? String(part) : prefix + "/" + part
+            if access(prefix.isEmpty ? "/" : prefix, X_OK) != 0 && errno == EACCES { return prefix.isEmpty ? "/" : prefix }
+            prefix = next
+        }
+        return path
+    }
+
     /// The ids of the schools whose logs are here, sorted.
     public func schoolIDs() throws -> [String] {
+        try Store.checkAccess(path + "/schools")
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path + "/schools")) ?? []
+        // A school's directory that may not be searched is denied, not absent.
+        for entry in entries { try Store.checkAccess(logPath(school: entry) + "/data.mdb", readingContents: false) }
         return entries.filter { FileManager.default.fileExists(atPath: logPath(school: $0) + "/data.mdb") }.sorted()
     }
 
@@ -83,6 +115,7 @@ public struct Store: Sendable {
     public func openLog(school: String, options: EventLog.Options = .init()) throws -> EventLog {
         try Store.validate(schoolID: school)
         let logPath = logPath(school: school)
+        try Store.checkAccess(logPath)
         guard FileManager.default.fileExists(atPath: logPath) else {
             let known = (try? schoolIDs()) ?? []
             throw EventLogError.notAStore(

@@ -33,7 +33,9 @@ public struct SchoolAsOf {
     /// (for a door that does not hold the logs open already).
     public static func each<R>(store: Store, schools: [String], at point: AsOfPoint, _ body: (SchoolAsOf) throws -> R) throws -> [R] {
         try schools.map { id in
-            let log = try store.openLog(school: id)
+            // Read-only when the user may not write the store (the audit index is then not extended on the way).
+            let readOnly = !EventLog.isWritable(at: store.logPath(school: id))
+            let log = try store.openLog(school: id, options: .init(readOnly: readOnly))
             defer { log.close() }
             return try read(log, at: point, body)
         }

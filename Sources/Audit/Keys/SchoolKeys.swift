@@ -103,7 +103,7 @@ public enum SchoolKeys {
             raw = Array(der.suffix(32))
         } else if let digest = Digest32(hex: trimmed) {
             raw = digest.bytes
-        } else if let data = Data(base64Encoded: trimmed), data.count == 32 {
+        } else if let data = canonicalBase64(trimmed), data.count == 32 {
             raw = Array(data)
         }
         return raw.flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
@@ -119,7 +119,15 @@ public enum SchoolKeys {
         guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex)
         else { return nil }
         let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
-        return Data(base64Encoded: String(body)).map(Array.init)
+        return canonicalBase64(String(body)).map(Array.init)
+    }
+
+    /// Base64 that is exactly the encoding of its bytes: Foundation also takes a
+    /// last digit with bits to spare set («…y07=» for «…y04=»), which would let two
+    /// texts stand for one key.
+    static func canonicalBase64(_ text: String) -> Data? {
+        guard let data = Data(base64Encoded: text), data.base64EncodedString() == text else { return nil }
+        return data
     }
 
     // MARK: Files

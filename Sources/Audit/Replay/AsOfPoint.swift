@@ -155,7 +155,9 @@ public enum Moments {
 
     static func russianDate(_ text: String) -> CivilDate? {
         let parts = text.split(separator: ".")
-        guard parts.count == 3, parts[2].count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
+        guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }),
+              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
         else { return nil }
         return CivilDate(year: y, month: m, day: d)
     }

@@ -21,13 +21,18 @@ public struct BundleFile {
     let digestEnd: Int
 
     public init(path: String) throws(BundleError) {
-        self.path = path
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
             throw BundleError(path, "cannot be read: \(error.localizedDescription)")
         }
+        try self.init(data: data, path: path)
+    }
+
+    /// Reads a bundle's bytes; `path` only names it in errors.
+    public init(data: Data, path: String) throws(BundleError) {
+        self.path = path
         self.data = data
         let count = data.count
         var offset = 0
@@ -77,7 +82,7 @@ public struct BundleFile {
     }
 
     /// Visits the stored events in order; the buffer is valid only during the call.
-    func forEachEvent(_ body: (UInt64, UnsafeRawBufferPointer) throws -> Void) rethrows {
+    public func forEachEvent(_ body: (UInt64, UnsafeRawBufferPointer) throws -> Void) rethrows {
         try data.withUnsafeBytes { raw in
             for (k, range) in ranges.enumerated() {
                 try body(header.from + UInt64(k), UnsafeRawBufferPointer(rebasing: raw[range]))

@@ -15,11 +15,17 @@ func requireName(_ name: PersonName, record: String) throws(RuleViolation) {
 /// character (ESC, BEL) or an invisible direction override in one would clear a
 /// screen or show a name reversed. Refused at the door.
 func requirePrintable(_ text: String, field: String, record: String, allowFormat: Bool = false) throws(RuleViolation) {
-    let refused: Set<Unicode.GeneralCategory> = allowFormat ? [.control] : [.control, .format]
-    guard let bad = text.unicodeScalars.first(where: { refused.contains($0.properties.generalCategory) }) else { return }
-    let code = "U+" + String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)
+    guard let code = unprintable(text, allowFormat: allowFormat) else { return }
     throw RuleViolation(.invalidInput, record: record, detail: "\(field): невидимый управляющий символ \(code)",
                         remedy: "Наберите значение заново, без скопированных служебных символов.")
+}
+
+/// The first control character (and, unless `allowFormat`, invisible format
+/// character) of `text`, as `U+001B`; nil when there is none.
+func unprintable(_ text: String, allowFormat: Bool = false) -> String? {
+    let refused: Set<Unicode.GeneralCategory> = allowFormat ? [.control] : [.control, .format]
+    guard let bad = text.unicodeScalars.first(where: { refused.contains($0.properties.generalCategory) }) else { return nil }
+    return "U+" + String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)
 }
 
 extension String {

@@ -141,11 +141,11 @@ public enum FieldParsing {
         if let iso = CivilDate(iso: value) { return iso }
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         if parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
-           let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) {
+           parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }), let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) {
             return CivilDate(year: y, month: m, day: d)
         }
         // A cell formatted as a number shows the date's serial: days since 1899-12-30.
-        if value.count == 5, let serial = Int(value), (20_000...80_000).contains(serial) {
+        if value.count == 5, value.allSatisfy(\.isASCIIDigit), let serial = Int(value), (20_000...80_000).contains(serial) {
             return CivilDate(year: 1899, month: 12, day: 30)?.adding(days: serial)
         }
         return nil

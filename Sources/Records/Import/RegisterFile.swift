@@ -39,29 +39,46 @@ public struct RegisterFile: Sendable {
     /// still open at the end of the file, or one that swallows several lines with
     /// delimiters on them before it closes, is an error at the line it opened on —
     /// never rows quietly lost inside one cell.
+    /// Read by Unicode scalars, as the CSV reader reads: a quote or a delimiter
+    /// followed by a combining mark is one Character to Swift but still a quote or
+    /// a delimiter to the reader.
     static func checkQuotes(_ text: String, delimiter: Character) throws(ImportIssue) {
+        let delimiter = delimiter.unicodeScalars.first!
         var line = 1
         var fieldStart = true
         var opened: (line: Int, delimitedLines: Int, sawDelimiter: Bool)?
-        var characters = text.makeIterator()
-        var pending: Character?
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar?
         var swallowed: ImportIssue?
+        var afterCR = false
         func problem(_ at: Int, _ why: String) -> ImportIssue {
             ImportIssue(line: at, reason: "кавычка, открытая в этой строке, \(why); закройте её (\"текст\") или уберите, "
                         + "иначе следующие строки окажутся внутри одной ячейки")
         }
-        while let character = pending ?? characters.next() {
+        while let scalar = pending ?? scalars.next() {
             pending = nil
+            // A line ends at LF, CR LF or a lone CR, as the CSV reader ends records.
+            let lineBreak = scalar == "\r" || (scalar == "\n" && !afterCR)
+            let isBreakCharacter = scalar == "\r" || scalar == "\n"
+            afterCR = scalar == "\r"
             if let open = opened {
-                if character == "\"" {
-                    let next = characters.next()
+                if scalar == "\"" {
+                    let next = scalars.next()
                     if next == "\"" { continue }  // a doubled quote inside the cell
+                    // Text after the closing quote («"Школа" № 5») is no CSV: the reader
+                    // would drop some of it, so it is an error at its line.
+                    if let next, next != "\r", next != "\n", next != delimiter {
+                        throw ImportIssue(line: line, reason: "после закрывающей кавычки в этой строке идёт текст («\(Character(next))…»); "
+                                          + "заключите в кавычки всю ячейку, удвоив кавычки внутри (\"\"Школа\"\" № 5), "
+                                          + "или уберите кавычки")
+                    }
                     opened = nil
                     fieldStart = false
                     pending = next
+                    afterCR = false
                     continue
                 }
-                if character.isNewline {
+                if lineBreak {
                     line += 1
                     let delimited = open.delimitedLines + (open.sawDelimiter ? 1 : 0)
                     // An address typed over two or three lines is fine; rows of the register are not.
@@ -69,18 +86,18 @@ public struct RegisterFile: Sendable {
                         swallowed = problem(open.line, "захватила строки \(open.line)–\(line) со столбцами до своей пары")
                     }
                     opened = (open.line, delimited, false)
-                } else if character == delimiter {
+                } else if scalar == delimiter {
                     opened = (open.line, open.delimitedLines, true)
                 }
                 continue
             }
-            if character == "\"" && fieldStart {
+            if scalar == "\"" && fieldStart {
                 opened = (line, 0, false)
-            } else if character.isNewline {
-                line += 1
+            } else if isBreakCharacter {
+                if lineBreak { line += 1 }
                 fieldStart = true
             } else {
-                fieldStart = character == delimiter
+                fieldStart = scalar == delimiter
             }
         }
         if let open = opened { throw problem(open.line, "не закрыта до конца файла") }
@@ -90,7 +107,18 @@ public struct RegisterFile: Sendable {
     /// A UTF-8 or UTF-16 byte order mark decides; otherwise text that is valid
     /// UTF-8 is UTF-8 (Windows-1251 Cyrillic almost never is), and the rest is
     /// Windows-1251, as Russian Excel saves «CSV (разделители — точки с запятой)».
-    static func decode(_ bytes: [UInt8]) throws(ImportIssue) -> (String, TextEncoding) {
+    /// Text holding the character NUL is no register (a binary file, or UTF-16 read
+    /// in the wrong byte order), and would not survive being written out as text.
+    public static func decode(_ bytes: [UInt8]) throws(ImportIssue) -> (String, TextEncoding) {
+        let (text, encoding) = try decodeText(bytes)
+        if text.unicodeScalars.contains("\0") {
+            throw ImportIssue(line: 0, reason: "файл содержит символы с кодом 0 и не читается как текст (\(encoding.rawValue)); "
+                              + "сохраните его из Excel как CSV в UTF-8 или Windows-1251")
+        }
+        return (text, encoding)
+    }
+
+    static func decodeText(_ bytes: [UInt8]) throws(ImportIssue) -> (String, TextEncoding) {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             guard let text = String(validating: bytes.dropFirst(3), as: UTF8.self) else {
                 throw ImportIssue(line: 0, reason: "файл помечен как UTF-8, но содержит байты, которые не читаются в этой кодировке")
@@ -129,24 +157,29 @@ public struct RegisterFile: Sendable {
     /// between every column, not a title above it with a comma in its words
     /// (Russian Excel writes `;`, other tools `,`, «Текст Юникод» tabs); `;` wins a tie.
     static func delimiter(of text: String) -> Character {
-        var best: [Character: Int] = [";": 0, ",": 0, "\t": 0]
+        // By Unicode scalars, as the CSV reader reads (see checkQuotes).
+        var best: [Unicode.Scalar: Int] = [";": 0, ",": 0, "\t": 0]
         var counts = best
         var quoted = false
         var lines = 0
-        for character in text {
-            if character == "\"" { quoted.toggle() }
-            if !quoted && character.isNewline {
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\"" { quoted.toggle() }
+            if !quoted && (scalar == "\n" || scalar == "\r") {
+                // CR LF ends one line, as a lone CR or LF does.
+                if scalar == "\n" && afterCR { continue }
                 for (delimiter, count) in counts { best[delimiter] = max(best[delimiter]!, count) }
                 counts = counts.mapValues { _ in 0 }
                 lines += 1
                 if lines == 10 { break }
-            } else if !quoted, counts[character] != nil {
-                counts[character]! += 1
+            } else if !quoted, counts[scalar] != nil {
+                counts[scalar]! += 1
             }
         }
         for (delimiter, count) in counts { best[delimiter] = max(best[delimiter]!, count) }
         let winner = best.max { a, b in a.value != b.value ? a.value < b.value : a.key != ";" && b.key == ";" }
-        return winner.map { $0.value > 0 ? $0.key : ";" } ?? ";"
+        return Character(winner.map { $0.value > 0 ? $0.key : ";" } ?? ";")
     }
 
     /// Splits the text with CSV.swift (quotes, doubled quotes, delimiters and

@@ -22,7 +22,15 @@ extension RowReader {
         name.last = lastName
         name.first = firstName
         name.middle = text(middle)
-        return name
+        // The rules refuse a control character in a name too; here it is named by its column.
+        var printable = true
+        for (column, part) in [(last, name.last), (first, name.first), (middle, name.middle)] {
+            if let bad = unprintable(part) {
+                fail(column, "невидимый управляющий символ \(bad); наберите значение заново, без скопированных служебных символов")
+                printable = false
+            }
+        }
+        return printable ? name : nil
     }
 
     mutating func email(_ column: Column) -> String {

@@ -29,7 +29,7 @@ struct CheckpointCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let (store, log) = try openAuditLog(school, writable: true)
+        let (store, log) = try openAuditLog(school, writable: !list)
         defer { log.close() }
         try asCommandFailure {
             if list {

@@ -46,7 +46,11 @@ struct ExportCommand: ParsableCommand {
         let sink = try OutputSink(path: out)
         defer { sink.close() }
         for id in schools {
-            let log = try store.openLog(school: id)
+            // A store this user may not write (read-only media, another owner) is
+            // exported read-only; otherwise the checkpoint signed for the export is
+            // recorded, so that exporting again gives the same bytes.
+            let readOnly = !EventLog.isWritable(at: store.logPath(school: id))
+            let log = try asCommandFailure { try store.openLog(school: id, options: .init(readOnly: readOnly)) }
             defer { log.close() }
             let first = try from.map { try parsePoint($0, option: "--from").firstEvent(in: log) } ?? 1
             let last = try to.map { try parsePoint($0, option: "--to").resolve(in: log) } ?? log.head()

@@ -150,7 +150,8 @@ struct VerifyProofCommand: ParsableCommand {
 func readPublicKey(_ given: String) throws -> SchoolPublicKey {
     let text = (try? String(contentsOfFile: given, encoding: .utf8)) ?? given
     guard let key = SchoolKeys.parsePublicKey(text) else {
-        throw CommandFailure("\(given) is not an Ed25519 public key (PEM, base64 of 32 bytes, or 64 hex digits)")
+        // Unreadable input, like any value that does not parse: status 2.
+        throw CommandFailure("\(given) is not an Ed25519 public key (PEM, base64 of 32 bytes, or 64 hex digits)", exitCode: 2)
     }
     return key
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LMDB
 import Projections
 import SchoolService
 
@@ -68,9 +69,22 @@ struct SchoolViews {
 
     static func open(store: Store, school id: String) throws -> SchoolViews {
         return try asCommandFailure {
-            let school = try OpenSchool.open(store: store, school: id)
+            // A store this user may not write (read-only media, another owner) is
+            // read as it stands: its views must already be up to the log's head.
+            let readOnly = !EventLog.isWritable(at: store.logPath(school: id))
+            let cannotUpdate = "and \(store.path) may not be written here to bring them up to date; run this command "
+                + "as the store's owner once, or on a writable copy"
+            let school: OpenSchool
+            do {
+                school = try OpenSchool.open(store: store, school: id, readOnly: readOnly)
+            } catch let error as LMDBError where error == .notFound && readOnly {
+                throw CommandFailure("the views of \(id) have never been built, " + cannotUpdate)
+            }
             do {
                 let behind = try school.log.head() - school.views.position
+                if readOnly && behind > 0 {
+                    throw CommandFailure("the views of \(id) are \(behind) events behind its log, " + cannotUpdate)
+                }
                 let bar = ProgressBar(total: behind, unit: "events", label: "updating views of \(id)")
                 // A short catch-up needs no bar: it would only flicker.
                 try school.catchUpViews { done, _ in if behind > 50_000 { bar.update(done) } }
