@@ -186,7 +186,7 @@ struct DiaryPages {
         let person = context.person
         let studentID = try student(request, person: person)
         let answer = try await diary.finalsAnswer(student: studentID, period: try query(request, "period"), person: person)
-        let number = { (value: Double?) in value.map { String(format: "%.2f", $0).replacingOccurrences(of: ".", with: ",") } ?? "—" }
+        let number = { (value: Double?) in value.map(JournalPages.decimal) ?? "—" }
         let lines = answer.subjects.map { line in
             FinalsPage.Line(subjectName: line.subjectName, average: number(line.average), weightedAverage: number(line.weightedAverage),
                             final: line.final ?? "—", marks: line.marks)
