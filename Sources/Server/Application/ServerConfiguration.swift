@@ -49,6 +49,10 @@ public struct ServerConfiguration: Sendable {
     /// that answer requests; and how many sign-ins may wait for one.
     public var hashingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
     public var hashingQueue = 64
+    /// Keep rendered diary weeks and journal grids until the school records
+    /// something (`PageCache`); off: every page is rendered at every request,
+    /// which is how the benchmark times a render.
+    public var pageCache = true
     /// PBKDF2 rounds of the passwords the server hashes (OWASP's 600,000 unless a
     /// test wants quicker ones); a stored hash with fewer is made again at sign-in.
     public var passwordRounds = PasswordHasher.standardRounds

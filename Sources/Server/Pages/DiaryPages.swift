@@ -95,72 +95,76 @@ struct DiaryPages {
         let studentID = try student(request, person: person)
         let day = try query(request, "week").map { try parseDate($0, field: "week") } ?? today
         let monday = day.weekStart
-        let json = try await diary.diaryJSON(student: studentID, week: monday, person: person)
-        let week = try JSONDecoder().decode(DiaryWeek.self, from: json)
         let today = self.today
-        // From the state: the codes' names, the children, the timetable's lessons
-        // not held yet (today and later), and when each lesson's homework was due.
-        let (codes, children, planned, unentered, deadlines) = person.school.recorder.withState { state in
-            var planned: [String: [WeekPage.Lesson]] = [:]
-            var unentered: Set<String> = []
-            for entry in week.days {
-                guard let date = CivilDate(iso: entry.date) else { continue }
-                let timetable = state.timetable(student: studentID, on: date)
-                guard date >= today else {
-                    if entry.lessons.isEmpty && !timetable.isEmpty { unentered.insert(entry.date) }
-                    continue
+        let saved = try query(request, "saved")
+        return try await renderer.cached(["diary", studentID, monday.iso, saved ?? ""], person: person, day: today,
+                                         enabled: configuration.pageCache) {
+            let json = try await diary.diaryJSON(student: studentID, week: monday, person: person)
+            let week = try JSONDecoder().decode(DiaryWeek.self, from: json)
+            // From the state: the codes' names, the children, the timetable's lessons
+            // not held yet (today and later), and when each lesson's homework was due.
+            let (codes, children, planned, unentered, deadlines) = person.school.recorder.withState { state in
+                var planned: [String: [WeekPage.Lesson]] = [:]
+                var unentered: Set<String> = []
+                for entry in week.days {
+                    guard let date = CivilDate(iso: entry.date) else { continue }
+                    let timetable = state.timetable(student: studentID, on: date)
+                    guard date >= today else {
+                        if entry.lessons.isEmpty && !timetable.isEmpty { unentered.insert(entry.date) }
+                        continue
+                    }
+                    let held = Set(entry.lessons.map(\.slot))
+                    planned[entry.date] = timetable.filter { !held.contains($0.slot) }.map {
+                        WeekPage.Lesson(slot: $0.slot, subjectName: state.subjects[$0.subjectID]?.name ?? $0.subjectID, topic: nil,
+                                        homeworkDue: [], homeworkSet: nil, homeworkSetAt: nil, homeworkLate: false, marks: [],
+                                        attendance: nil, planned: true)
+                    }
                 }
-                let held = Set(entry.lessons.map(\.slot))
-                planned[entry.date] = timetable.filter { !held.contains($0.slot) }.map {
-                    WeekPage.Lesson(slot: $0.slot, subjectName: state.subjects[$0.subjectID]?.name ?? $0.subjectID, topic: nil,
-                                    homeworkDue: [], homeworkSet: nil, homeworkSetAt: nil, homeworkLate: false, marks: [],
-                                    attendance: nil, planned: true)
+                var deadlines: [String: Timestamp] = [:]
+                for lesson in week.days.flatMap(\.lessons) where lesson.homeworkSetAt != nil {
+                    if let held = state.lessons[lesson.lessonID], let due = state.deadlines(unit: held.unitID, on: held.date).homework {
+                        deadlines[lesson.lessonID] = due
+                    }
                 }
+                return (state.attendanceCodes.mapValues(\.name),
+                        state.children(of: person.viewer).map { ($0, state.students[$0]?.name.full ?? $0) }, planned, unentered, deadlines)
             }
-            var deadlines: [String: Timestamp] = [:]
-            for lesson in week.days.flatMap(\.lessons) where lesson.homeworkSetAt != nil {
-                if let held = state.lessons[lesson.lessonID], let due = state.deadlines(unit: held.unitID, on: held.date).homework {
-                    deadlines[lesson.lessonID] = due
-                }
+            let link = { (student: String, monday: CivilDate) in "/diary?student=\(urlEncoded(student))&week=\(monday.iso)" }
+            let days = week.days.map { entry in
+                let plannedToday = planned[entry.date] ?? []
+                return WeekPage.Day(
+                    heading: "\(entry.weekday.prefix(1).uppercased())\(entry.weekday.dropFirst()), \(PageDates.day(iso: entry.date))",
+                    lessons: (entry.lessons.map { lesson in
+                        // Both moments in the same ISO form (UTC, microseconds): they compare as text.
+                        let setAt = lesson.homeworkSetAt
+                        return WeekPage.Lesson(
+                            slot: lesson.slot, subjectName: lesson.subjectName, topic: lesson.topic.isEmpty ? nil : lesson.topic,
+                            homeworkDue: lesson.homeworkDue, homeworkSet: lesson.homeworkSet.isEmpty ? nil : lesson.homeworkSet,
+                            homeworkSetAt: lesson.homeworkSetAt.map(PageDates.moscow(iso:)),
+                            homeworkLate: setAt.map { at in deadlines[lesson.lessonID].map { at > $0.iso } ?? false } ?? false,
+                            marks: lesson.marks.map {
+                                .init(value: $0.value, workTypeName: $0.workTypeName, weight: $0.weight, comment: $0.comment,
+                                      link: "/diary/mark?grade=\(urlEncoded($0.gradeID))")
+                            },
+                            attendance: lesson.attendance.map { code in codes[code].map { "\(code) — \($0)" } ?? code }, planned: false)
+                    } + plannedToday).sorted { $0.slot < $1.slot },
+                    otherHomework: entry.otherHomework,
+                    free: entry.lessons.isEmpty && entry.otherHomework.isEmpty && plannedToday.isEmpty && !unentered.contains(entry.date),
+                    notEntered: unentered.contains(entry.date))
             }
-            return (state.attendanceCodes.mapValues(\.name),
-                    state.children(of: person.viewer).map { ($0, state.students[$0]?.name.full ?? $0) }, planned, unentered, deadlines)
+            let page = WeekPage(
+                student: studentID, studentName: week.student.name, className: week.student.className,
+                weekStart: PageDates.day(iso: week.weekStart), weekEnd: PageDates.day(iso: week.weekEnd), monday: monday.iso,
+                previous: link(studentID, monday.adding(days: -7)), next: link(studentID, monday.adding(days: 7)),
+                children: children.map { .init(name: $0.1, link: link($0.0, monday), current: $0.0 == studentID) },
+                switcher: children.count > 1, days: days, acknowledged: week.acknowledged,
+                acknowledgedAt: week.acknowledgedAt.map { $0.contains("T") ? PageDates.moscow(iso: $0) : PageDates.day(iso: $0) },
+                mayAcknowledge: person.viewer.roles.contains(.parent) && !week.acknowledged,
+                finalsLink: "/diary/finals?student=\(urlEncoded(studentID))")
+            var frame = Frame.person(person, current: "/diary")
+            if saved == "acknowledged" { frame.notice = "Отмечено: «Ознакомлен»." }
+            return ("diary", "Дневник: \(week.student.name)", frame, page)
         }
-        let link = { (student: String, monday: CivilDate) in "/diary?student=\(urlEncoded(student))&week=\(monday.iso)" }
-        let days = week.days.map { entry in
-            let plannedToday = planned[entry.date] ?? []
-            return WeekPage.Day(
-                heading: "\(entry.weekday.prefix(1).uppercased())\(entry.weekday.dropFirst()), \(PageDates.day(iso: entry.date))",
-                lessons: (entry.lessons.map { lesson in
-                    // Both moments in the same ISO form (UTC, microseconds): they compare as text.
-                    let setAt = lesson.homeworkSetAt
-                    return WeekPage.Lesson(
-                        slot: lesson.slot, subjectName: lesson.subjectName, topic: lesson.topic.isEmpty ? nil : lesson.topic,
-                        homeworkDue: lesson.homeworkDue, homeworkSet: lesson.homeworkSet.isEmpty ? nil : lesson.homeworkSet,
-                        homeworkSetAt: lesson.homeworkSetAt.map(PageDates.moscow(iso:)),
-                        homeworkLate: setAt.map { at in deadlines[lesson.lessonID].map { at > $0.iso } ?? false } ?? false,
-                        marks: lesson.marks.map {
-                            .init(value: $0.value, workTypeName: $0.workTypeName, weight: $0.weight, comment: $0.comment,
-                                  link: "/diary/mark?grade=\(urlEncoded($0.gradeID))")
-                        },
-                        attendance: lesson.attendance.map { code in codes[code].map { "\(code) — \($0)" } ?? code }, planned: false)
-                } + plannedToday).sorted { $0.slot < $1.slot },
-                otherHomework: entry.otherHomework,
-                free: entry.lessons.isEmpty && entry.otherHomework.isEmpty && plannedToday.isEmpty && !unentered.contains(entry.date),
-                notEntered: unentered.contains(entry.date))
-        }
-        let page = WeekPage(
-            student: studentID, studentName: week.student.name, className: week.student.className,
-            weekStart: PageDates.day(iso: week.weekStart), weekEnd: PageDates.day(iso: week.weekEnd), monday: monday.iso,
-            previous: link(studentID, monday.adding(days: -7)), next: link(studentID, monday.adding(days: 7)),
-            children: children.map { .init(name: $0.1, link: link($0.0, monday), current: $0.0 == studentID) },
-            switcher: children.count > 1, days: days, acknowledged: week.acknowledged,
-            acknowledgedAt: week.acknowledgedAt.map { $0.contains("T") ? PageDates.moscow(iso: $0) : PageDates.day(iso: $0) },
-            mayAcknowledge: person.viewer.roles.contains(.parent) && !week.acknowledged,
-            finalsLink: "/diary/finals?student=\(urlEncoded(studentID))")
-        var frame = Frame.person(person, current: "/diary")
-        if try query(request, "saved") == "acknowledged" { frame.notice = "Отмечено: «Ознакомлен»." }
-        return renderer.render("diary", title: "Дневник: \(week.student.name)", frame: frame, page: page)
     }
 
     struct FinalsPage {

@@ -140,101 +140,106 @@ struct JournalPages {
         let spec = try journal.journalQuery(unit: try required(request, "unit"), subject: try query(request, "subject"),
                                             period: try query(request, "period"), person: person)
         let today = self.today
-        // As of an earlier moment: the views rebuilt from the log's prefix, shown read-only.
-        var asOf: (note: String, value: String)?
-        let view: ClassJournal
-        if let given = try query(request, "asOf") {
-            guard let point = AsOfPoint.parse(given) else {
-                throw APIError.invalid("«На момент»: «\(given)» — не дата и время; пишите 2024-10-01T14:30 (время московское) или номер события.")
-            }
-            let log = person.school.log
-            let replayed = try AsOfViews(log: log, at: point)
-            view = try replayed.classJournal(class: spec.isGroup ? nil : spec.unit, group: spec.isGroup ? spec.unit : nil,
-                                             subject: spec.subject, period: spec.period)
-            let moment = if case .time(let time) = point { PageDates.moscow(iso: time.iso) } else { "событие № \(replayed.position)" }
-            asOf = ("Журнал по состоянию на \(moment): первые \(replayed.position) событий журнала школы из \(try log.head()). "
-                    + "Только для чтения.", given)
-        } else {
-            view = try JSONDecoder().decode(ClassJournal.self, from: try await journal.journalJSON(spec, person: person))
-        }
-        // What the state decides (who may enter where, and why not), read under its lock; the grid is built after.
-        let (readsSchool, columns, notes, periodOptions, workTypeOptions) = person.school.recorder.withState { state in
-            let readsSchool = state.mayReadSchool(by: person.viewer)
-            // One note per rule for the whole grid, not one per lesson.
-            var closed: RuleViolation?
-            var pastWindow: (last: String, refusal: RuleViolation)?
-            var others: [String] = []
-            let columns = view.lessons.map { lesson -> GridPage.Column in
-                let held = state.lessons[lesson.id]
-                let actor = journal.actingActor(for: lesson.teacher, person: person, state: state)
-                let locked = asOf != nil ? nil : held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: false, today: today) }
-                let correctionsLocked = asOf != nil ? nil
-                    : held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: true, today: today) }
-                let open = asOf == nil && held != nil && locked == nil
-                for refusal in [locked, correctionsLocked].compactMap({ $0 }) {
-                    switch refusal.rule {
-                    case .notLessonTeacher, .roleRequired: break
-                    case .periodClosed: closed = closed ?? refusal
-                    case .editWindowPassed: pastWindow = (PageDates.day(iso: lesson.date), refusal)
-                    default: if !others.contains(refusal.pageNote) { others.append(refusal.pageNote) }
-                    }
+        let saved = try query(request, "saved")
+        let asOfQuery = try query(request, "asOf")
+        let key = ["journal", spec.unit, spec.subject, spec.period ?? "", asOfQuery ?? "", saved ?? ""]
+        return try await renderer.cached(key, person: person, day: today, enabled: configuration.pageCache) {
+            // As of an earlier moment: the views rebuilt from the log's prefix, shown read-only.
+            var asOf: (note: String, value: String)?
+            let view: ClassJournal
+            if let given = asOfQuery {
+                guard let point = AsOfPoint.parse(given) else {
+                    throw APIError.invalid("«На момент»: «\(given)» — не дата и время; пишите 2024-10-01T14:30 (время московское) или номер события.")
                 }
-                let date = CivilDate(iso: lesson.date)
-                return GridPage.Column(
-                    lesson: lesson.id, day: date.map { String(format: "%02d.%02d", $0.day, $0.month) } ?? lesson.date,
-                    date: PageDates.day(iso: lesson.date), slot: lesson.slot, topic: lesson.topic,
-                    lessonLink: "/teacher/lesson?id=\(urlEncoded(lesson.id))",
-                    columnLink: open ? "/teacher/journal/column?lesson=\(urlEncoded(lesson.id))" : nil,
-                    substitute: lesson.substitute, locked: locked?.pageNote, correctionsLocked: correctionsLocked?.pageNote, open: open)
+                let log = person.school.log
+                let replayed = try AsOfViews(log: log, at: point)
+                view = try replayed.classJournal(class: spec.isGroup ? nil : spec.unit, group: spec.isGroup ? spec.unit : nil,
+                                                 subject: spec.subject, period: spec.period)
+                let moment = if case .time(let time) = point { PageDates.moscow(iso: time.iso) } else { "событие № \(replayed.position)" }
+                asOf = ("Журнал по состоянию на \(moment): первые \(replayed.position) событий журнала школы из \(try log.head()). "
+                        + "Только для чтения.", given)
+            } else {
+                view = try JSONDecoder().decode(ClassJournal.self, from: try await journal.journalJSON(spec, person: person))
             }
-            var notes: [String] = []
-            if let closed {
-                notes.append("Период «\(view.period.name)» закрыт: новые записи и исправления в нём не вносятся. \(closed.remedy)")
-            } else if let pastWindow {
-                notes.append("Записи уроков по \(pastWindow.last) включительно учитель уже не исправляет: окно правки — "
-                             + "\(state.editWindowDays) дн. Новые оценки ставить можно. \(pastWindow.refusal.remedy)")
+            // What the state decides (who may enter where, and why not), read under its lock; the grid is built after.
+            let (readsSchool, columns, notes, periodOptions, workTypeOptions) = person.school.recorder.withState { state in
+                let readsSchool = state.mayReadSchool(by: person.viewer)
+                // One note per rule for the whole grid, not one per lesson.
+                var closed: RuleViolation?
+                var pastWindow: (last: String, refusal: RuleViolation)?
+                var others: [String] = []
+                let columns = view.lessons.map { lesson -> GridPage.Column in
+                    let held = state.lessons[lesson.id]
+                    let actor = journal.actingActor(for: lesson.teacher, person: person, state: state)
+                    let locked = asOf != nil ? nil : held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: false, today: today) }
+                    let correctionsLocked = asOf != nil ? nil
+                        : held.flatMap { state.entryRefusal(lesson: $0, by: actor, correcting: true, today: today) }
+                    let open = asOf == nil && held != nil && locked == nil
+                    for refusal in [locked, correctionsLocked].compactMap({ $0 }) {
+                        switch refusal.rule {
+                        case .notLessonTeacher, .roleRequired: break
+                        case .periodClosed: closed = closed ?? refusal
+                        case .editWindowPassed: pastWindow = (PageDates.day(iso: lesson.date), refusal)
+                        default: if !others.contains(refusal.pageNote) { others.append(refusal.pageNote) }
+                        }
+                    }
+                    let date = CivilDate(iso: lesson.date)
+                    return GridPage.Column(
+                        lesson: lesson.id, day: date.map { String(format: "%02d.%02d", $0.day, $0.month) } ?? lesson.date,
+                        date: PageDates.day(iso: lesson.date), slot: lesson.slot, topic: lesson.topic,
+                        lessonLink: "/teacher/lesson?id=\(urlEncoded(lesson.id))",
+                        columnLink: open ? "/teacher/journal/column?lesson=\(urlEncoded(lesson.id))" : nil,
+                        substitute: lesson.substitute, locked: locked?.pageNote, correctionsLocked: correctionsLocked?.pageNote, open: open)
+                }
+                var notes: [String] = []
+                if let closed {
+                    notes.append("Период «\(view.period.name)» закрыт: новые записи и исправления в нём не вносятся. \(closed.remedy)")
+                } else if let pastWindow {
+                    notes.append("Записи уроков по \(pastWindow.last) включительно учитель уже не исправляет: окно правки — "
+                                 + "\(state.editWindowDays) дн. Новые оценки ставить можно. \(pastWindow.refusal.remedy)")
+                }
+                notes += others
+                let grade = state.classOf(unit: view.unit.id)
+                let periods = state.periods.values.filter { period in
+                    grade.map { period.year == $0.year && (period.grades.isEmpty || period.grades.contains($0.grade)) } ?? false
+                }.sorted { $0.startsOn < $1.startsOn }
+                let workTypes = state.workTypes.values.sorted { $0.workTypeID < $1.workTypeID }
+                return (readsSchool, columns, notes,
+                        periods.map { TeacherPages.Option(value: $0.id, label: $0.name + ($0.closed ? " (закрыт)" : ""),
+                                                          selected: $0.id == view.period.id) },
+                        workTypes.map { TeacherPages.Option(value: $0.workTypeID, label: "\($0.name) (вес \($0.weight))", selected: false) })
             }
-            notes += others
-            let grade = state.classOf(unit: view.unit.id)
-            let periods = state.periods.values.filter { period in
-                grade.map { period.year == $0.year && (period.grades.isEmpty || period.grades.contains($0.grade)) } ?? false
-            }.sorted { $0.startsOn < $1.startsOn }
-            let workTypes = state.workTypes.values.sorted { $0.workTypeID < $1.workTypeID }
-            return (readsSchool, columns, notes,
-                    periods.map { TeacherPages.Option(value: $0.id, label: $0.name + ($0.closed ? " (закрыт)" : ""),
-                                                      selected: $0.id == view.period.id) },
-                    workTypes.map { TeacherPages.Option(value: $0.workTypeID, label: "\($0.name) (вес \($0.weight))", selected: false) })
+            let rows = view.students.map { student in
+                GridPage.Row(
+                    id: student.id, name: student.name, shortName: Self.short(student.name),
+                    historyLink: readsSchool ? "/audit/history?student=\(urlEncoded(student.id))" : nil,
+                    cells: zip(view.lessons, student.cells).enumerated().map { index, pair in
+                        let (lesson, cell) = pair
+                        return GridPage.Cell(
+                            lesson: lesson.id, student: student.id, member: cell.member, open: cell.member && columns[index].open,
+                            marks: cell.marks.map { mark in
+                                GridPage.Mark(value: mark.value, link: "/diary/mark?grade=\(urlEncoded(mark.gradeID))",
+                                              title: "\(mark.workTypeName), вес \(mark.weight)" + (mark.comment.map { ": \($0)" } ?? ""))
+                            },
+                            absence: cell.attendance)
+                    },
+                    average: student.average.map(Self.decimal) ?? "—", weighted: student.weightedAverage.map(Self.decimal) ?? "—",
+                    final: student.final ?? "—")
+            }
+            let page = GridPage(
+                unit: view.unit.id, subject: view.subject.id, unitName: view.unit.name, subjectName: view.subject.name,
+                periodName: view.period.name, periodRange: "\(PageDates.day(iso: view.period.from)) — \(PageDates.day(iso: view.period.to))",
+                periods: periodOptions,
+                notes: notes, columns: columns, rows: rows, empty: columns.isEmpty,
+                entry: columns.contains(where: \.open),
+                workTypes: workTypeOptions,
+                script: renderer.journalScriptPath, asOf: asOf?.note, asOfValue: asOf?.value ?? "",
+                period: view.period.id,
+                nowLink: "/teacher/journal?unit=\(urlEncoded(view.unit.id))&subject=\(urlEncoded(view.subject.id))&period=\(urlEncoded(view.period.id))")
+            var frame = Frame.person(person, current: "/teacher/journals")
+            frame.notice = saved.map { JournalPages.saved[$0] ?? "Сохранено." }
+            return ("journal", "Журнал: \(page.unitName), \(page.subjectName)", frame, page)
         }
-        let rows = view.students.map { student in
-            GridPage.Row(
-                id: student.id, name: student.name, shortName: Self.short(student.name),
-                historyLink: readsSchool ? "/audit/history?student=\(urlEncoded(student.id))" : nil,
-                cells: zip(view.lessons, student.cells).enumerated().map { index, pair in
-                    let (lesson, cell) = pair
-                    return GridPage.Cell(
-                        lesson: lesson.id, student: student.id, member: cell.member, open: cell.member && columns[index].open,
-                        marks: cell.marks.map { mark in
-                            GridPage.Mark(value: mark.value, link: "/diary/mark?grade=\(urlEncoded(mark.gradeID))",
-                                          title: "\(mark.workTypeName), вес \(mark.weight)" + (mark.comment.map { ": \($0)" } ?? ""))
-                        },
-                        absence: cell.attendance)
-                },
-                average: student.average.map(Self.decimal) ?? "—", weighted: student.weightedAverage.map(Self.decimal) ?? "—",
-                final: student.final ?? "—")
-        }
-        let page = GridPage(
-            unit: view.unit.id, subject: view.subject.id, unitName: view.unit.name, subjectName: view.subject.name,
-            periodName: view.period.name, periodRange: "\(PageDates.day(iso: view.period.from)) — \(PageDates.day(iso: view.period.to))",
-            periods: periodOptions,
-            notes: notes, columns: columns, rows: rows, empty: columns.isEmpty,
-            entry: columns.contains(where: \.open),
-            workTypes: workTypeOptions,
-            script: renderer.journalScriptPath, asOf: asOf?.note, asOfValue: asOf?.value ?? "",
-            period: view.period.id,
-            nowLink: "/teacher/journal?unit=\(urlEncoded(view.unit.id))&subject=\(urlEncoded(view.subject.id))&period=\(urlEncoded(view.period.id))")
-        var frame = Frame.person(person, current: "/teacher/journals")
-        frame.notice = try query(request, "saved").map { JournalPages.saved[$0] ?? "Сохранено." }
-        return renderer.render("journal", title: "Журнал: \(page.unitName), \(page.subjectName)", frame: frame, page: page)
     }
 
     static let saved = ["column": "Оценки столбца сохранены.", "correction": "Оценка исправлена.", "void": "Оценка аннулирована."]

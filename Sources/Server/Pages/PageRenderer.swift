@@ -71,14 +71,46 @@ struct PageRenderer: Sendable {
     /// A page: `template` rendered around `page` in the frame, as UTF-8 HTML.
     func render(_ template: String, title: String, frame: Frame, page: Any, status: HTTPResponse.Status = .ok,
                 headers: HTTPFields = [:]) -> Response {
+        respond(ByteBuffer(string: html(template, title: title, frame: frame, page: page)), status: status, headers: headers)
+    }
+
+    /// A page as `render` makes it, kept in the school's `PageCache` under `key`
+    /// (the page's name and every parameter it depends on besides the person,
+    /// their roles and the day — a notice's query too) and served from
+    /// there while nothing it shows has changed. `build` runs only when the page
+    /// must be rendered anew.
+    func cached(_ key: [String], person: Person, day: CivilDate, enabled: Bool,
+                build: () async throws -> (template: String, title: String, frame: Frame, page: Any)) async throws -> Response {
+        let school = person.school
+        let fullKey = (key + [person.personID, person.session.stage.rawValue] + person.viewer.roles.map(\.rawValue).sorted())
+            .map(urlEncoded).joined(separator: "|")
+        let stamp = enabled ? try await school.pageStamp(day: day) : nil
+        if let stamp, let page = school.pages.page(for: fullKey, stamp: stamp) {
+            return respond(page.body(csrf: person.session.csrfToken))
+        }
+        var parts = try await build()
+        guard let stamp else {
+            return render(parts.template, title: parts.title, frame: parts.frame, page: parts.page)
+        }
+        let csrf = parts.frame.csrf
+        parts.frame.csrf = school.pages.tokenMark
+        let page = school.pages.store(html(parts.template, title: parts.title, frame: parts.frame, page: parts.page),
+                                      for: fullKey, stamp: stamp)
+        return respond(page.body(csrf: csrf))
+    }
+
+    private func html(_ template: String, title: String, frame: Frame, page: Any) -> String {
         var frame = frame
         frame.title = title
         frame.stylesheet = stylesheetPath
-        let html = library.render(Document(frame: frame, page: page), withTemplate: template)
+        return library.render(Document(frame: frame, page: page), withTemplate: template)
             ?? "<!DOCTYPE html><html lang=\"ru\"><meta charset=\"utf-8\"><title>Ошибка</title><p>Страница не собрана.</p></html>"
+    }
+
+    private func respond(_ body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
     /// What a template sees: the frame, and the page's own model.

@@ -16,6 +16,8 @@ final class ServedSchool: Sendable {
     private let telemetry: Telemetry
     /// Views' JSON already rendered, each kept while nothing it read changes.
     let viewCache: ViewCache
+    /// Pages already rendered (`PageCache`).
+    let pages = PageCache()
 
     var id: String { school.id }
     var log: EventLog { school.log }
@@ -104,6 +106,20 @@ final class ServedSchool: Sendable {
         }
         viewCache.store(data, for: key, computedAt: position, reads: reads)
         return data
+    }
+
+    /// What a page rendered now is kept against (`PageCache`): the positions of
+    /// the rules' state and of the views, once both are brought to the log's
+    /// head, and the day. Nil if either is still behind it (another process
+    /// recorded meanwhile): a page rendered then could be out of date before it is kept.
+    func pageStamp(day: CivilDate) async throws -> PageCache.Stamp? {
+        let head = try log.head()
+        try freshen()
+        try await catchUpViews(through: head)
+        let state = recorder.position
+        let views = school.views.position
+        guard state >= head, views >= head else { return nil }
+        return PageCache.Stamp(state: state, views: views, day: day)
     }
 
     private let computing = Mutex<[String: (head: UInt64, task: Task<Data, any Error>)]>([:])

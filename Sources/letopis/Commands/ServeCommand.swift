@@ -71,6 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
                                discussion: "Everything recorded is dated accordingly; the time of day stays real.", valueName: "date"))
     var today: String?
 
+    @Flag(help: ArgumentHelp("Render every diary week and journal grid at every request instead of keeping them until the school records something.",
+                             discussion: "For timing a page's render (tools/bench-server); the pages are the same either way."))
+    var noPageCache = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard idleMinutes > 0, absoluteHours > 0 else { throw ValidationError("timeouts must be positive") }
@@ -94,6 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.tlsKeyPath = tlsKey
         configuration.allowedOrigins = Set(allowOrigin)
         configuration.outbox = outbox
+        configuration.pageCache = !noPageCache
         if let metricsTokenFile {
             guard let token = try? String(contentsOfFile: metricsTokenFile, encoding: .utf8) else {
                 throw CommandFailure("cannot read \(metricsTokenFile)")
