@@ -24,8 +24,13 @@ final class PageCache: Sendable {
 
     /// A rendered page split where the session's token goes.
     struct Page: Sendable {
-        let parts: [String]
-        var bytes: Int { parts.reduce(0) { $0 + $1.utf8.count } }
+        let parts: [ByteBuffer]
+        let bytes: Int
+
+        init(_ html: String, splitAt mark: String) {
+            parts = html.components(separatedBy: mark).map { ByteBuffer(string: $0) }
+            bytes = parts.reduce(0) { $0 + $1.readableBytes }
+        }
 
         /// The page with `csrf` where the token goes.
         func body(csrf: String) -> ByteBuffer {
@@ -33,7 +38,7 @@ final class PageCache: Sendable {
             buffer.reserveCapacity(bytes + (parts.count - 1) * csrf.utf8.count)
             for (index, part) in parts.enumerated() {
                 if index > 0 { buffer.writeString(csrf) }
-                buffer.writeString(part)
+                buffer.writeImmutableBuffer(part)
             }
             return buffer
         }
@@ -68,7 +73,7 @@ final class PageCache: Sendable {
     /// Keeps `html` (rendered with `tokenMark` for the token) for `key`. Over the
     /// budget, the pages of older stamps go first, then all of them.
     func store(_ html: String, for key: String, stamp: Stamp) -> Page {
-        let page = Page(parts: html.components(separatedBy: tokenMark))
+        let page = Page(html, splitAt: tokenMark)
         state.withLock { state in
             if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.page.bytes }
             if state.bytes + page.bytes > maximumBytes {

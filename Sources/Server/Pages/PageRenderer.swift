@@ -82,8 +82,9 @@ struct PageRenderer: Sendable {
     func cached(_ key: [String], person: Person, day: CivilDate, enabled: Bool,
                 build: () async throws -> (template: String, title: String, frame: Frame, page: Any)) async throws -> Response {
         let school = person.school
+        // Each part prefixed with its length: no two lists of parts make the same key.
         let fullKey = (key + [person.personID, person.session.stage.rawValue] + person.viewer.roles.map(\.rawValue).sorted())
-            .map(urlEncoded).joined(separator: "|")
+            .map { "\($0.utf8.count):\($0)" }.joined()
         let stamp = enabled ? try await school.pageStamp(day: day) : nil
         if let stamp, let page = school.pages.page(for: fullKey, stamp: stamp) {
             return respond(page.body(csrf: person.session.csrfToken))

@@ -114,7 +114,7 @@ final class ServedSchool: Sendable {
     /// recorded meanwhile): a page rendered then could be out of date before it is kept.
     func pageStamp(day: CivilDate) async throws -> PageCache.Stamp? {
         let head = try log.head()
-        try freshen()
+        if head > recorder.position { try recorder.catchUp() }
         try await catchUpViews(through: head)
         let state = recorder.position
         let views = school.views.position
