@@ -76,9 +76,9 @@ struct ConsistencyProofCommand: ParsableCommand {
         commandName: "consistency",
         abstract: "Prove that the log of --to events extends the log of --from events, unchanged.",
         discussion: """
-            Carries the recorded checkpoints of either size when there are any. --from must be the size
-            of a checkpoint the school signed (letopis checkpoint --list): a proof from an unsigned old
-            root shows only that the log extends some tree of that size with that root, not one the
+            Carries the recorded checkpoints of either size when there are any. --from must be the size \
+            of a checkpoint the school signed (letopis checkpoint --list): a proof from an unsigned old \
+            root shows only that the log extends some tree of that size with that root, not one the \
             school ever vouched for, so it is refused unless --allow-unsigned-from is given.
             """
     )
@@ -139,8 +139,8 @@ struct VerifyProofCommand: ParsableCommand {
             several inclusion proofs) is checked proof by proof, and every event of it must be
             of the receipt's record; events it lists as not yet covered are warned about.
 
-            A consistency proof needs a signed checkpoint of its old size (in the proof, or given
-            with --checkpoint): without one the old root is nobody's word, and the proof is refused
+            A consistency proof needs a signed checkpoint of its old size (in the proof, or given \
+            with --checkpoint): without one the old root is nobody's word, and the proof is refused \
             unless --allow-unsigned-from is given (it still says the old root is unsigned).
             Exits 0 when the proof holds, 1 otherwise.
 

@@ -8,23 +8,24 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Re-check every school log in the store: hash chain, Merkle tree and the school's signed checkpoints.",
         discussion: """
-            What it proves: every event's hash is recomputed from its stored bytes and the previous
-            event's hash, and the Merkle tree from the events, compared with the stored one; then every
-            checkpoint the school recorded is held against the log. A checkpoint of more events than
-            the log holds means the log was cut ("truncated: the log ends at #N, the school signed a
-            checkpoint of M events at …"); one whose root the events no longer give means they were
-            rewritten, even with every later hash recomputed ("rewritten within #a…#b": after the last
-            checkpoint that still matches, up to the first that does not). Signatures are checked with
+            What it proves: every event's hash is recomputed from its stored bytes and the previous \
+            event's hash, and the Merkle tree from the events, compared with the stored one; then every \
+            checkpoint the school recorded is held against the log. A checkpoint of more events than \
+            the log holds means the log was cut ("truncated: the log ends at #N, the school signed a \
+            checkpoint of M events at …"); one whose root the events no longer give means they were \
+            rewritten, even with every later hash recomputed ("rewritten within #a…#b": after the last \
+            checkpoint that still matches, up to the first that does not). Signatures are checked with \
             the school's public key in the store (STORE/keys/<school>.pub).
 
-            What it does not prove: that the key in the store is the one the school published (compare
-            it, or use letopis audit verify --public-key); anything about events after the last
-            checkpoint, which nobody signed yet; nor anything against the school itself, which holds
-            the private key and could rewrite its log, delete its checkpoints and sign new ones. Only
+            What it does not prove: that the key in the store is the one the school published (compare \
+            it, or use letopis audit verify --public-key); anything about events after the last \
+            checkpoint, which nobody signed yet; nor anything against the school itself, which holds \
+            the private key and could rewrite its log, delete its checkpoints and sign new ones. Only \
             copies of checkpoints held elsewhere (witnesses, exports, proofs already handed out) catch that.
 
-            Exit status: 0 when every log checks out, 1 when any finding is named (a broken chain or
-            tree, a cut or rewritten log, a checkpoint with a bad signature), 2 on unreadable input.
+            Exit status: 0 when every log checks out; 1 when any finding is named (a broken chain or \
+            tree, a cut or rewritten log, a checkpoint with a bad signature) or the store cannot be \
+            read; 2 when the command line is refused.
 
             Example:
               letopis verify --store ./letopis-store
