@@ -155,7 +155,7 @@ import Testing
 
         let proof = e.dir.path + "/proof.json", grew = e.dir.path + "/grew.json"
         #expect(try Self.letopis(["proof", "inclusion", "--store", e.store, "--seq", "1234", "--out", proof]).status == 0)
-        #expect(try Self.letopis(["proof", "consistency", "--store", e.store, "--from", "1000", "--out", grew]).status == 0)
+        #expect(try Self.letopis(["proof", "consistency", "--store", e.store, "--from", "1000", "--allow-unsigned-from", "--out", grew]).status == 0)
         let proofs = try Self.verifier(["--proof", proof, "--proof", grew, "--public-key", e.publicKey])
         #expect(proofs.status == 0, "\(proofs.out)")
         #expect(try Self.letopis(["verify-proof", proof, "--public-key", e.publicKey]).status == 0)

@@ -88,6 +88,14 @@ public struct CheckpointBook {
         }
     }
 
+    /// The checkpoint of exactly `size` events as it was recorded: its line of JSON, byte for byte.
+    public func recordedJSON(size: UInt64) throws -> String? {
+        guard let tables else { return nil }
+        return try log.environment.read { txn in
+            try txn.get(tables.checkpoints, key: AuditTables.sizeKey(size)).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
     /// Every checkpoint, by size.
     public func all() throws -> [SignedCheckpoint] {
         guard let tables else { return [] }

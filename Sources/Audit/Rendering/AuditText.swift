@@ -65,15 +65,27 @@ public enum AuditText {
             if let root = v.root { out += "  Merkle root \(root.hex), recomputed from the events\n" }
         }
         if let problem = v.storedTreeProblem { out += "  NOT INTACT: \(problem)\n" }
-        let bad = v.checkpoints.filter { $0.problem != nil }
-        out += "  signed checkpoints: \(v.checkpoints.count), \(bad.isEmpty ? "all match the log" : "\(bad.count) do NOT check out")"
+        let f = v.checkpointFindings
+        let bad = f.checks.filter { $0.problem != nil } + f.beyondHead
+        out += "  signed checkpoints: \(f.checks.count + f.beyondHead.count), \(bad.isEmpty ? "all match the log" : "\(bad.count) do NOT check out")"
         out += v.signaturesChecked ? " (signatures checked with the school's public key)\n" : " (signatures NOT checked: no public key)\n"
-        for check in bad { out += "  checkpoint of \(check.checkpoint.size) events (\(check.checkpoint.time.iso)): \(check.problem!)\n" }
-        if let last = v.checkpoints.last, last.problem == nil {
+        for line in f.problems { out += "  \(line)\n" }
+        if let last = f.checks.last, last.problem == nil, f.beyondHead.isEmpty {
             out += "  latest checkpoint: \(last.checkpoint.size) events, \(last.checkpoint.time.iso), root \(last.checkpoint.root.hex)\n"
         }
-        out += v.isIntact ? "  verdict: intact\n" : "  verdict: NOT INTACT\n"
+        out += v.isIntact ? "  verdict: intact\n" : "  verdict: NOT INTACT\(verdictReason(v))\n"
         return out
+    }
+
+    /// " (truncated, rewritten within #a…#b)": the named findings, for the verdict line.
+    static func verdictReason(_ v: FullVerification) -> String {
+        var reasons: [String] = []
+        if v.failure != nil || v.storedTreeProblem != nil { reasons.append("the chain or tree does not check out") }
+        if v.checkpointFindings.truncation != nil { reasons.append("truncated") }
+        if let r = v.checkpointFindings.rewrite {
+            reasons.append(r.from == r.through ? "rewritten at #\(r.through)" : "rewritten within #\(r.from)…#\(r.through)")
+        }
+        return reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))"
     }
 
     /// `#12, #13, #40` — at most ten, then how many more.
@@ -85,7 +97,8 @@ public enum AuditText {
 
 extension FullVerification: Encodable {
     enum CodingKeys: String, CodingKey {
-        case school, size, headHash, root, failure, storedTreeProblem, checkpoints, signaturesChecked, seconds, intact
+        case school, size, headHash, root, failure, storedTreeProblem, checkpoints, beyondHead, truncated, rewritten
+        case signaturesChecked, seconds, intact
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -96,8 +109,13 @@ extension FullVerification: Encodable {
         try c.encodeIfPresent(root, forKey: .root)
         try c.encodeIfPresent(failure.map { ["sequence": "\($0.sequence)", "reason": $0.reason] }, forKey: .failure)
         try c.encodeIfPresent(storedTreeProblem, forKey: .storedTreeProblem)
-        try c.encode(checkpoints.map { ["size": "\($0.checkpoint.size)", "time": $0.checkpoint.time.iso, "root": $0.checkpoint.root.hex,
-                                        "problem": $0.problem ?? ""] }, forKey: .checkpoints)
+        let row = { (check: CheckpointCheck) in
+            ["size": "\(check.checkpoint.size)", "time": check.checkpoint.time.iso, "root": check.checkpoint.root.hex, "problem": check.problem ?? ""]
+        }
+        try c.encode(checkpoints.map(row), forKey: .checkpoints)
+        try c.encode(checkpointFindings.beyondHead.map(row), forKey: .beyondHead)
+        try c.encodeIfPresent(checkpointFindings.truncation, forKey: .truncated)
+        try c.encodeIfPresent(checkpointFindings.rewriteText, forKey: .rewritten)
         try c.encode(signaturesChecked, forKey: .signaturesChecked)
         try c.encode(seconds, forKey: .seconds)
         try c.encode(isIntact, forKey: .intact)

@@ -4,12 +4,6 @@ import Foundation
 
 /// What a full verification found.
 public struct FullVerification: Sendable {
-    public struct CheckpointCheck: Sendable {
-        public var checkpoint: SignedCheckpoint
-        /// nil when it checks out; otherwise why not.
-        public var problem: String?
-    }
-
     public var school: String
     /// Events checked: 1 … size.
     public var size: UInt64 = 0
@@ -20,20 +14,25 @@ public struct FullVerification: Sendable {
     public var failure: (sequence: UInt64, reason: String)?
     /// Set when the log's stored Merkle tree gives another root than the events.
     public var storedTreeProblem: String?
-    public var checkpoints: [CheckpointCheck] = []
-    /// False when no public key was at hand: signatures were not checked.
-    public var signaturesChecked = false
+    /// The recorded checkpoints held against the events: truncation, rewrite, signatures.
+    public var checkpointFindings: CheckpointFindings
     public var seconds = 0.0
 
+    /// The checkpoints of at most `size` events.
+    public var checkpoints: [CheckpointCheck] { checkpointFindings.checks }
+    /// False when no public key was at hand: signatures were not checked.
+    public var signaturesChecked: Bool { checkpointFindings.signaturesChecked }
+
     public var isIntact: Bool {
-        failure == nil && storedTreeProblem == nil && checkpoints.allSatisfy { $0.problem == nil }
+        failure == nil && storedTreeProblem == nil && checkpointFindings.isIntact
     }
 }
 
 /// Re-checks a log from its stored bytes: every event's hash and link, its
 /// header against its position, the Merkle root recomputed from the events, and
 /// every signed checkpoint (its root against the recomputed tree of its size,
-/// its signature against the school's public key). Runs on several threads:
+/// its signature against the school's public key; one beyond the head means the
+/// log was cut). Runs on several threads:
 /// ranges of 2^16 events are checked and hashed into subtrees independently,
 /// then joined in order.
 public enum LogVerifier {
@@ -45,7 +44,8 @@ public enum LogVerifier {
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ((UInt64) -> Void)? = nil
     ) throws -> FullVerification {
         let started = Date()
-        let size = min(through ?? .max, try log.head())
+        let head = try log.head()
+        let size = min(through ?? .max, head)
         let checkpoints = try CheckpointBook(log: log).all().filter { $0.size <= size }
         let wanted = Set(checkpoints.map(\.size))
         let chunkCount = Int((size + chunkSize - 1) / chunkSize)
@@ -58,7 +58,7 @@ public enum LogVerifier {
         }
         let results = try work.results()
 
-        var report = FullVerification(school: log.school)
+        var report = FullVerification(school: log.school, checkpointFindings: CheckpointFindings(school: log.school, head: size))
         var edge = MerkleEdge()
         var rootAt: [UInt64: Digest32] = [:]
         var previous = Digest32.zero
@@ -94,20 +94,10 @@ public enum LogVerifier {
                 report.storedTreeProblem = "the log's stored Merkle tree gives the root \(stored.hex), the events give \(edge.root.hex)"
             }
         }
-        report.signaturesChecked = publicKey != nil
-        for checkpoint in checkpoints {
-            var problem: String?
-            if checkpoint.school != log.school {
-                problem = "it is a checkpoint of the school \(checkpoint.school)"
-            } else if let root = rootAt[checkpoint.size], root != checkpoint.root {
-                problem = "the events 1…\(checkpoint.size) give the root \(root.hex), the signed root is \(checkpoint.root.hex): the log was rewritten"
-            } else if rootAt[checkpoint.size] == nil {
-                problem = "not checked: the log does not check out before #\(checkpoint.size)"
-            } else if let publicKey, !checkpoint.isSigned(by: publicKey) {
-                problem = "its signature is not the school's (public key \(Data(publicKey.rawRepresentation).base64EncodedString()))"
-            }
-            report.checkpoints.append(.init(checkpoint: checkpoint, problem: problem))
-        }
+        var findings = try CheckpointFindings.check(log: log, head: size, publicKey: publicKey) { rootAt[$0] }
+        // Checkpoints past a `through` short of the head are simply not asked about.
+        findings.beyondHead.removeAll { $0.checkpoint.size <= head }
+        report.checkpointFindings = findings
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

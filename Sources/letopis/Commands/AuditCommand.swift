@@ -27,8 +27,18 @@ struct AuditVerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Re-check the hash chain, the Merkle root and every signed checkpoint of the school's log.",
         discussion: """
-            Uses every core. Checkpoint signatures are checked with --public-key (the key the school
-            published), else with STORE/keys/<school>.pub. Exits 0 when all checks out, 1 otherwise.
+            Uses every core. Proves that the events are the ones the school's recorded checkpoints \
+            signed: a checkpoint beyond the log's end names a cut log ("truncated: the log ends at #N, \
+            …"), one whose root the events no longer give names a rewrite, even with every hash and \
+            Merkle node recomputed ("rewritten within #a…#b", between the last checkpoint that matches \
+            and the first that does not). Signatures are checked with --public-key (the key the school \
+            published), else with STORE/keys/<school>.pub.
+
+            It does not prove anything about events after the last checkpoint, nor against the school \
+            itself: holding the private key, it could rewrite its log and re-sign, or delete checkpoints \
+            with the events; copies of its checkpoints held elsewhere (witnesses) catch that.
+
+            Exit status: 0 intact; 1 any finding, or the store cannot be read; 2 an unreadable --public-key.
             """
     )
 

@@ -17,7 +17,9 @@ struct ExportCommand: ParsableCommand {
             tree ending at the last event exported (a fresh one is signed when none was recorded
             at that size), its public key, and — with --from — the Merkle subtree hashes of the
             events before, so that an auditor can check the file with tools/verify-export.py and
-            nothing else. --from and --to take sequence numbers or date-times.
+            nothing else. --from and --to take sequence numbers or date-times. Exporting therefore
+            signs and records a new checkpoint of the last event exported when none of that size is
+            recorded yet (unless the store cannot be written), as letopis checkpoint would.
 
             Examples:
               letopis export --store ./letopis-store --out events.jsonl

@@ -75,7 +75,12 @@ struct ConsistencyProofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consistency",
         abstract: "Prove that the log of --to events extends the log of --from events, unchanged.",
-        discussion: "Carries the recorded checkpoints of either size when there are any."
+        discussion: """
+            Carries the recorded checkpoints of either size when there are any. --from must be the size \
+            of a checkpoint the school signed (letopis checkpoint --list): a proof from an unsigned old \
+            root shows only that the log extends some tree of that size with that root, not one the \
+            school ever vouched for, so it is refused unless --allow-unsigned-from is given.
+            """
     )
 
     @OptionGroup var school: SchoolOptions
@@ -86,19 +91,40 @@ struct ConsistencyProofCommand: ParsableCommand {
     @Option(help: "The later tree size (default: the whole log).")
     var to: UInt64?
 
+    @Flag(help: "Make the proof even when no checkpoint of --from events was signed (it says so).")
+    var allowUnsignedFrom = false
+
     @Option(help: ArgumentHelp("Write the proof to this file instead of standard output.", valueName: "file"))
     var out: String?
 
     func run() throws {
         let (_, log) = try openAuditLog(school)
         defer { log.close() }
+        let proof: ConsistencyProofDocument
         do {
-            let proof = try ConsistencyProofDocument.make(log: log, from: from, to: try to ?? log.head())
-            try writeDocument(auditJSON(proof), to: out)
+            proof = try ConsistencyProofDocument.make(log: log, from: from, to: try to ?? log.head())
         } catch {
             throw CommandFailure("\(error)")
         }
+        if proof.fromCheckpoint == nil {
+            let unsigned = unsignedFromText(size: proof.fromSize, root: proof.fromRoot, toSize: proof.toSize)
+            guard allowUnsignedFrom else {
+                let sizes = try asCommandFailure { try CheckpointBook(log: log).all().map(\.size).filter { $0 <= proof.toSize } }
+                let shown = sizes.suffix(20).map(String.init).joined(separator: ", ")
+                let known = sizes.isEmpty ? "none is recorded up to \(proof.toSize) events"
+                    : "the signed sizes are \(sizes.count > 20 ? "…, " : "")\(shown)"
+                throw CommandFailure("no checkpoint of \(proof.fromSize) events is recorded: \(unsigned); \(known) (or give --allow-unsigned-from)")
+            }
+            FileHandle.standardError.write(Data("letopis: warning: \(unsigned)\n".utf8))
+        }
+        try writeDocument(auditJSON(proof), to: out)
     }
+}
+
+/// Why a consistency proof from an unsigned old root is weak.
+func unsignedFromText(size: UInt64, root: Digest32, toSize: UInt64) -> String {
+    "the old root \(size)/\(root.hex) is not signed by the school: this proves only that the tree of \(toSize) events "
+        + "extends a tree of \(size) events with that root, not that the school's log ever had it"
 }
 
 struct VerifyProofCommand: ParsableCommand {
@@ -111,8 +137,12 @@ struct VerifyProofCommand: ParsableCommand {
             (--public-key: a .pub file, base64, or hex); without it the key named in the checkpoint
             is used and a warning says to compare it. A receipt (a mark's, from the server:
             several inclusion proofs) is checked proof by proof, and every event of it must be
-            of the receipt's record; events it lists as not yet covered are warned about. Exits 0
-            when the proof holds, 1 otherwise.
+            of the receipt's record; events it lists as not yet covered are warned about.
+
+            A consistency proof needs a signed checkpoint of its old size (in the proof, or given \
+            with --checkpoint): without one the old root is nobody's word, and the proof is refused \
+            unless --allow-unsigned-from is given (it still says the old root is unsigned).
+            Exits 0 when the proof holds, 1 otherwise.
 
             Examples:
               letopis verify-proof proof-1234.json --public-key s01.pub
@@ -130,6 +160,9 @@ struct VerifyProofCommand: ParsableCommand {
     @Option(name: .customLong("public-key"), help: ArgumentHelp("The school's public key: a file, base64 or hex.", valueName: "key"))
     var publicKey: String?
 
+    @Flag(help: "Accept a consistency proof whose old root no signed checkpoint vouches for (it says so).")
+    var allowUnsignedFrom = false
+
     func run() throws {
         guard let json = FileManager.default.contents(atPath: proof) else { throw CommandFailure("cannot read \(proof)") }
         let key = try publicKey.map(readPublicKey)
@@ -138,11 +171,22 @@ struct VerifyProofCommand: ParsableCommand {
             do { return try SignedCheckpoint.parse(data) } catch { throw CommandFailure("\(path) is not a checkpoint: \(error)") }
         }
         let result = ProofVerifier.verify(json: json, checkpoint: given, publicKey: key)
+        var unsigned: String?
+        if let consistency = try? JSONDecoder().decode(ConsistencyProofDocument.self, from: json),
+           consistency.format == ConsistencyProofDocument.format,
+           consistency.fromCheckpoint == nil, given?.size != consistency.fromSize {
+            unsigned = unsignedFromText(size: consistency.fromSize, root: consistency.fromRoot, toSize: consistency.toSize)
+        }
+        let refused = unsigned != nil && !allowUnsignedFrom
         for line in result.passed { print("ok       \(line)") }
         for line in result.warnings { print("warning  \(line)") }
+        if let unsigned { print(refused ? "FAILED   \(unsigned) (--allow-unsigned-from accepts it)" : "warning  \(unsigned)") }
         for line in result.failed { print("FAILED   \(line)") }
-        print(result.isValid ? "The proof holds." : "The proof does NOT hold.")
-        if !result.isValid { throw ExitCode(1) }
+        if !result.isValid || refused {
+            print("The proof does NOT hold.")
+            throw ExitCode(1)
+        }
+        print(unsigned == nil ? "The proof holds." : "The proof holds, from an old root the school did not sign.")
     }
 }
 
