@@ -28,7 +28,10 @@ struct AuditVerifyCommand: ParsableCommand {
         abstract: "Re-check the hash chain, the Merkle root and every signed checkpoint of the school's log.",
         discussion: """
             Uses every core. Checkpoint signatures are checked with --public-key (the key the school
-            published), else with STORE/keys/<school>.pub. Exits 0 when all checks out, 1 otherwise.
+            published), else with STORE/keys/<school>.pub. Witnesses' cosignatures held by the school
+            (letopis witness add) and given with --cosignature are checked against the events: each
+            is listed as "witnessed", and a log that disagrees with one is NOT INTACT even when every
+            school signature checks. Exits 0 when all checks out, 1 otherwise.
             """
     )
 
@@ -38,6 +41,10 @@ struct AuditVerifyCommand: ParsableCommand {
     @Option(name: .customLong("public-key"), help: ArgumentHelp("The school's public key: a file, base64 or hex.", valueName: "key"))
     var publicKey: String?
 
+    @Option(name: .customLong("cosignature"), help: ArgumentHelp(
+        "A witness's cosignature to check the log against, besides those the school holds (repeatable).", valueName: "file"))
+    var cosignatures: [String] = []
+
     func run() throws {
         let (store, log) = try openAuditLog(school)
         defer { log.close() }
@@ -45,8 +52,11 @@ struct AuditVerifyCommand: ParsableCommand {
         let bar = ProgressBar(total: try log.head(), unit: "events", label: "verifying \(log.school)")
         let report = try LogVerifier.verify(log: log, publicKey: key) { bar.update($0) }
         bar.finish()
-        try output.write(text: { AuditText.verification(report) }, json: { auditJSON(report) })
-        if !report.isIntact { throw ExitCode(1) }
+        // Witnesses' cosignatures (WitnessCommand.swift): a log that disagrees with one fails, naming the witness.
+        let witnessed = try witnessAudit(log: log, files: cosignatures)
+        try output.write(text: { witnessed.merged(into: AuditText.verification(report)) },
+                         json: { witnessed.merged(intoJSON: auditJSON(report)) })
+        if !report.isIntact || !witnessed.isIntact { throw ExitCode(1) }
     }
 }
 
