@@ -214,6 +214,7 @@ import Testing
         let run = try ProgramRunner.run(ProgramRunner.letopis, ["audit", "verify", "--store", rewrittenPath, "--school", "s1"],
                                         environment: ["LETOPIS_STORE": nil])
         #expect(run.status == 1, "\(run.out)\(run.err)")
+        print(run.out)
         #expect(run.out.contains("NOT INTACT against a witness: the events 1…200 give the root"), "\(run.out)")
         #expect(run.out.contains("verdict: NOT INTACT (the log disagrees with what district \"Ромашкинский район\" witnessed)"), "\(run.out)")
         let json = try ProgramRunner.run(ProgramRunner.letopis, ["audit", "verify", "--store", rewrittenPath, "--school", "s1", "--format", "json"],
