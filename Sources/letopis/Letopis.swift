@@ -22,6 +22,7 @@ struct Letopis: AsyncParsableCommand {
             ProofCommand.self,
             VerifyProofCommand.self,
             KeyCommand.self,
+            WitnessCommand.self,
             DemoCommand.self,
             DemoSlipsCommand.self,
             ServeCommand.self,

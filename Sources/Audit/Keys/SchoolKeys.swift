@@ -34,14 +34,15 @@ public enum SchoolKeys {
         FileManager.default.fileExists(atPath: store.keyPath(school: school)) ? try signer(store: store, school: school) : nil
     }
 
-    /// Loads the private key, refusing a key file that others may read.
-    public static func signer(store: Store, school: String) throws -> CheckpointSigner {
-        let path = store.keyPath(school: school)
+    /// Reads an Ed25519 private key (PKCS#8 PEM) at `path`, refusing a file that
+    /// others may read or that belongs to another user; `missing` is the error text
+    /// when there is no file.
+    static func readPrivateKey(at path: String, missing: String) throws -> Curve25519.Signing.PrivateKey {
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)
         } catch {
-            throw AuditError.key("the school \(school) has no signing key at \(path); create it with letopis key create")
+            throw AuditError.key(missing)
         }
         let mode = (attributes[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o777
         if mode & 0o077 != 0 {
@@ -60,6 +61,13 @@ public enum SchoolKeys {
         else {
             throw AuditError.key("\(path) is not an Ed25519 private key in PKCS#8 PEM")
         }
+        return key
+    }
+
+    /// Loads the private key, refusing a key file that others may read.
+    public static func signer(store: Store, school: String) throws -> CheckpointSigner {
+        let path = store.keyPath(school: school)
+        let key = try readPrivateKey(at: path, missing: "the school \(school) has no signing key at \(path); create it with letopis key create")
         // A missing or stale public key file is rewritten from the private key.
         if (try? publicKey(store: store, school: school).rawRepresentation) != key.publicKey.rawRepresentation {
             try? writePublic(key.publicKey, store: store, school: school)
@@ -142,7 +150,7 @@ public enum SchoolKeys {
         }
     }
 
-    private static func makePrivateDirectory(_ directory: String) throws {
+    static func makePrivateDirectory(_ directory: String) throws {
         let fm = FileManager.default
         do {
             if !fm.fileExists(atPath: directory) {
@@ -156,7 +164,7 @@ public enum SchoolKeys {
 
     /// Creates `path` with `mode` from the start (O_EXCL), so that the key is
     /// never readable by others, not even for a moment.
-    private static func writeNew(_ path: String, contents: String, mode: mode_t) throws {
+    static func writeNew(_ path: String, contents: String, mode: mode_t) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard fd >= 0 else { throw AuditError.key("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }

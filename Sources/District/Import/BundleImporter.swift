@@ -17,12 +17,18 @@ import LMDB
 /// 5. every event hashes to its stored hash, links to the one before (the first
 ///    new one to the last held), sits at its sequence and names the school;
 /// 6. the held tree extended by the new events has the signed root;
-/// 7. the file's bytes match its SHA-256.
+/// 7. the file's bytes match its SHA-256;
+/// 8. when the district is a witness (a key in `STORE/witness`), the tree agrees
+///    with the last checkpoint of the school it cosigned, and it cosigns this one
+///    (DistrictWitness.swift).
 public struct BundleImporter {
     public let district: DistrictStore
+    /// The district as witness; nil: none (the store's own, when it has one).
+    public let witness: WitnessDirectory?
 
-    public init(district: DistrictStore) {
+    public init(district: DistrictStore, witness: WitnessDirectory? = nil) {
         self.district = district
+        self.witness = witness
     }
 
     /// What an import added.
@@ -33,6 +39,8 @@ public struct BundleImporter {
         /// Events held before and after.
         public var heldBefore: UInt64
         public var heldAfter: UInt64
+        /// The district's cosignature of the bundle's checkpoint, when the district is a witness.
+        public var cosignature: Cosignature?
     }
 
     public func importBundle(at path: String, now: Timestamp = .now()) throws(ImportRefusal) -> Imported {
@@ -46,16 +54,27 @@ public struct BundleImporter {
         func refuse(_ rule: ImportRefusal.Rule, _ detail: String, at position: UInt64? = nil) -> ImportRefusal {
             ImportRefusal(file: path, bundle: h.summary, school: h.school, rule: rule, detail: detail, position: position)
         }
+        let witness: WitnessDirectory?
         do {
-            return try check(file, make: refuse, now: now)
+            witness = try self.witness ?? district.witness()
+        } catch {
+            throw refuse(.damaged, "the district's witness key cannot be read: \(error)")
+        }
+        do {
+            return try check(file, witness: witness, make: refuse, now: now)
         } catch let refusal as ImportRefusal {
-            throw refusal
+            throw naming(witness, in: refusal)
+        } catch let refusal as WitnessRefusal {
+            let who = witness.map { "\($0.identity.summary) (key \($0.identity.publicKey))" } ?? "the district"
+            throw refuse(.witnessed, "\(who) refuses to cosign it [\(refusal.rule.rawValue)]: \(refusal.detail)")
         } catch {
             throw refuse(.damaged, "the district's store failed: \(error)")
         }
     }
 
-    private func check(_ file: BundleFile, make: (ImportRefusal.Rule, String, UInt64?) -> ImportRefusal, now: Timestamp) throws -> Imported {
+    private func check(
+        _ file: BundleFile, witness: WitnessDirectory?, make: (ImportRefusal.Rule, String, UInt64?) -> ImportRefusal, now: Timestamp
+    ) throws -> Imported {
         let h = file.header
         func refuse(_ rule: ImportRefusal.Rule, _ detail: String, at position: UInt64? = nil) -> ImportRefusal { make(rule, detail, position) }
 
@@ -179,6 +198,9 @@ public struct BundleImporter {
             throw refuse(.damaged, "its bytes do not match the SHA-256 at its end: the file was changed or damaged after it was made")
         }
 
+        // 8: what the district witnessed before, and its cosignature of this checkpoint.
+        let cosignature = try witness.map { try cosign(file, with: $0, schoolKey: key, now: now) }
+
         // Everything checks out: one write transaction.
         let newHead = SchoolHead(school: h.school, size: h.to, root: cp.root, lastHash: previous, frontier: tree.nodes,
                                  checkpoint: cp, lastBundle: h.number, importedAt: now.iso)
@@ -202,6 +224,6 @@ public struct BundleImporter {
             try txn.put(district.heads, key: Array(h.school.utf8), value: try DistrictJSON.encode(newHead))
             try txn.put(district.bundles, key: DistrictStore.bundleKey(h.school, h.number), value: try DistrictJSON.encode(record))
         }
-        return Imported(header: h, added: h.to - m, heldBefore: m, heldAfter: h.to)
+        return Imported(header: h, added: h.to - m, heldBefore: m, heldAfter: h.to, cosignature: cosignature)
     }
 }

@@ -20,6 +20,8 @@ public struct ImportRefusal: Error, CustomStringConvertible, Sendable {
         case replayed
         /// The school's log no longer extends what the district holds.
         case historyRewritten = "history-rewritten"
+        /// The school's log disagrees with a checkpoint the district cosigned as witness.
+        case witnessed = "disagrees-with-witness"
     }
 
     public var file: String

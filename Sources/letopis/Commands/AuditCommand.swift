@@ -34,9 +34,12 @@ struct AuditVerifyCommand: ParsableCommand {
             and the first that does not). Signatures are checked with --public-key (the key the school \
             published), else with STORE/keys/<school>.pub.
 
-            It does not prove anything about events after the last checkpoint, nor against the school \
-            itself: holding the private key, it could rewrite its log and re-sign, or delete checkpoints \
-            with the events; copies of its checkpoints held elsewhere (witnesses) catch that.
+            The school's signatures prove nothing against the school itself: holding the private key, \
+            it could rewrite its log and re-sign, or delete checkpoints with the events. Witnesses catch \
+            that: their cosignatures held by the school (letopis witness add) and given with \
+            --cosignature are checked against the events; each is listed as "witnessed", and a log that \
+            disagrees with one is NOT INTACT even when every school signature checks. Nothing is proved \
+            of events after the last checkpoint.
 
             Exit status: 0 intact; 1 any finding, or the store cannot be read; 2 an unreadable --public-key.
             """
@@ -48,6 +51,10 @@ struct AuditVerifyCommand: ParsableCommand {
     @Option(name: .customLong("public-key"), help: ArgumentHelp("The school's public key: a file, base64 or hex.", valueName: "key"))
     var publicKey: String?
 
+    @Option(name: .customLong("cosignature"), help: ArgumentHelp(
+        "A witness's cosignature to check the log against, besides those the school holds (repeatable).", valueName: "file"))
+    var cosignatures: [String] = []
+
     func run() throws {
         let (store, log) = try openAuditLog(school)
         defer { log.close() }
@@ -55,8 +62,11 @@ struct AuditVerifyCommand: ParsableCommand {
         let bar = ProgressBar(total: try log.head(), unit: "events", label: "verifying \(log.school)")
         let report = try LogVerifier.verify(log: log, publicKey: key) { bar.update($0) }
         bar.finish()
-        try output.write(text: { AuditText.verification(report) }, json: { auditJSON(report) })
-        if !report.isIntact { throw ExitCode(1) }
+        // Witnesses' cosignatures (WitnessCommand.swift): a log that disagrees with one fails, naming the witness.
+        let witnessed = try witnessAudit(log: log, files: cosignatures)
+        try output.write(text: { witnessed.merged(into: AuditText.verification(report)) },
+                         json: { witnessed.merged(intoJSON: auditJSON(report)) })
+        if !report.isIntact || !witnessed.isIntact { throw ExitCode(1) }
     }
 }
 

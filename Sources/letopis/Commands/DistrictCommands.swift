@@ -107,12 +107,30 @@ struct DistrictImportCommand: ParsableCommand {
             holds — and imported in one transaction, or refused with the rule it broke; a refused
             bundle changes nothing. Exit status 0 when every bundle was imported, 1 otherwise.
 
-            Example:
+            The district is a witness of its schools' logs: it cosigns each imported bundle's
+            checkpoint with its own key (STORE/witness, made at the first import, named by
+            --witness-name) once the school's log is found to extend the checkpoint of that school
+            it cosigned before, and refuses a bundle whose log disagrees with it, naming the
+            witness. The cosignature is written next to the bundle (<bundle>.cosignature.json) or
+            into --cosignature-out; hand it back to the school: letopis witness add.
+
+            Examples:
               letopis district import --store district s01-1.bundle s02-1.bundle s01-2.bundle
+              letopis district import --store district --witness-name "Ромашкинский район" --cosignature-out back s01-3.bundle
             """
     )
 
     @OptionGroup var storeOptions: StoreOptions
+
+    @Option(name: .customLong("witness-name"), help: ArgumentHelp(
+        "The district's name as its cosignatures show it, when its witness key is made (default: the store's directory name).",
+        valueName: "name"))
+    var witnessName: String?
+
+    @Option(name: .customLong("cosignature-out"), help: ArgumentHelp(
+        "Write the cosignatures into this directory (<school>-<size>.cosignature.json) instead of next to the bundles.",
+        valueName: "dir"))
+    var cosignatureOut: String?
 
     @Argument(help: ArgumentHelp("Bundle files.", valueName: "file"))
     var files: [String]
@@ -120,8 +138,18 @@ struct DistrictImportCommand: ParsableCommand {
     func run() throws {
         let district = try storeOptions.openDistrict()
         defer { district.close() }
-        let importer = BundleImporter(district: district)
-        var refused = 0
+        let name = witnessName ?? URL(fileURLWithPath: storeOptions.storePath).standardizedFileURL.lastPathComponent
+        let (witness, created) = try asCommandFailure { try district.ensureWitness(name: name) }
+        if created {
+            print("made the district's witness key: \(witness.identity.summary), public key \(witness.identity.publicKey) (\(witness.publicKeyPath))")
+        } else if let witnessName, witnessName != witness.identity.name {
+            throw CommandFailure("the district's witness is named \"\(witness.identity.name)\" (\(district.witnessPath)/witness.json), not \"\(witnessName)\"; a witness keeps its name")
+        }
+        if let cosignatureOut {
+            try asCommandFailure { try FileManager.default.createDirectory(atPath: cosignatureOut, withIntermediateDirectories: true) }
+        }
+        let importer = BundleImporter(district: district, witness: witness)
+        var refused = 0, unwritten = 0
         for file in files {
             let started = Date()
             do {
@@ -129,12 +157,24 @@ struct DistrictImportCommand: ParsableCommand {
                 let seconds = Date().timeIntervalSince(started)
                 let rate = seconds > 0 ? String(format: ", %.2f M events/s", Double(done.added) / seconds / 1e6) : ""
                 print("imported \(file) (\(done.header.summary)): \(grouped(done.added)) new events, \(done.header.school) held up to #\(done.heldAfter) (\(String(format: "%.2f", seconds)) s\(rate))")
+                if let c = done.cosignature {
+                    let path = cosignatureOut.map { "\($0)/\(c.school)-\(c.size).cosignature.json" } ?? file + ".cosignature.json"
+                    do {
+                        try Data((c.json() + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                        print("  cosigned \(c.size) events of \(c.school) as \(witness.identity.summary): \(path) (store it at the school: letopis witness add --cosignature \(path))")
+                    } catch {
+                        // Imported and cosigned all the same: the district keeps the cosignature in STORE/witness/schools.
+                        unwritten += 1
+                        FileHandle.standardError.write(Data("letopis: imported \(file), but its cosignature could not be written to \(path): \(error); it is kept in \(witness.path)/schools/\(c.school).json\n".utf8))
+                    }
+                }
             } catch {
                 refused += 1
                 FileHandle.standardError.write(Data("letopis: \(error)\n".utf8))
             }
         }
         if refused > 0 { throw CommandFailure("\(refused) of \(files.count) bundles refused") }
+        if unwritten > 0 { throw CommandFailure("\(unwritten) cosignatures could not be written") }
     }
 }
 
