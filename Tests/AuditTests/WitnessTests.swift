@@ -214,7 +214,6 @@ import Testing
         let run = try ProgramRunner.run(ProgramRunner.letopis, ["audit", "verify", "--store", rewrittenPath, "--school", "s1"],
                                         environment: ["LETOPIS_STORE": nil])
         #expect(run.status == 1, "\(run.out)\(run.err)")
-        print(run.out)
         #expect(run.out.contains("NOT INTACT against a witness: the events 1…200 give the root"), "\(run.out)")
         #expect(run.out.contains("verdict: NOT INTACT (the log disagrees with what district \"Ромашкинский район\" witnessed)"), "\(run.out)")
         let json = try ProgramRunner.run(ProgramRunner.letopis, ["audit", "verify", "--store", rewrittenPath, "--school", "s1", "--format", "json"],
@@ -222,6 +221,10 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
         #expect(report["intact"] as? Bool == false)
         #expect((report["witnessed"] as? [[String: Any]])?.first?["problem"] != nil)
+        let plain = try ProgramRunner.run(ProgramRunner.letopis, ["verify", "--store", rewrittenPath, "--school", "s1"],
+                                          environment: ["LETOPIS_STORE": nil])
+        #expect(plain.status == 1 && plain.out.contains("NOT INTACT against a witness: the events 1…200 give the root")
+                && plain.out.contains("district \"Ромашкинский район\""), "\(plain.out)")
 
         // The genuine store verifies, with the witness named; and if the school dropped the
         // cosignatures it held, the witness's own copy given on the command line still catches the rewrite.

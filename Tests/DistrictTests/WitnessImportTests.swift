@@ -90,7 +90,6 @@ import Testing
         let emptyBefore = try replaced.digest()
         let caught = Self.refusal(BundleImporter(district: replaced), full)
         #expect(caught?.rule == .witnessed, "\(String(describing: caught))")
-        print(refused.map { "\($0)" } ?? "", caught.map { "\($0)" } ?? "", separator: "\n")
         #expect(caught?.detail.contains("district \"Ромашкинский район\" (key \(witness.identity.publicKey)) refuses to cosign it [inconsistent]") == true,
                 "\(String(describing: caught))")
         let lastCosigned = two.header.checkpoint

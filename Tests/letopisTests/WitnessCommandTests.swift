@@ -42,7 +42,6 @@ import Testing
         let verified = try ok(["audit", "verify", "--store", demo.store])
         #expect(verified.contains("  witnessed: \(size) events by district \"Ромашкинский район\" (key \(key)), cosigned "), "\(verified)")
         #expect(verified.contains("verdict: intact"), "\(verified)")
-        print(imported, stored, verified, separator: "\n")
 
         // A cosignature of a tree the school never signed is refused, naming the rule.
         var forged = document
@@ -60,13 +59,11 @@ import Testing
         #expect(listed.split(separator: "\n").count == 2 && listed.contains("committee \"Родительский комитет\""), "\(listed)")
         let mine = try ok(["witness", "list", "--witness-dir", dir + "/district/witness"])
         #expect(mine.contains("  \(school): \(size) events, root "), "\(mine)")
-        print(cosigned, listed, mine, separator: "\n")
 
         // The same checkpoint from a file, with another school key, is refused.
         _ = try ok(["checkpoint", "--store", demo.store, "--out", dir + "/cp.json"])
         let stranger = try demo.letopis(["witness", "cosign", "--witness-dir", dir + "/committee", "--checkpoint", dir + "/cp.json",
                                          "--school-key", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="])
         #expect(stranger.status == 1 && stranger.err.contains("refused to cosign [school-key]"), "\(stranger.err)")
-        print(stranger.err)
     }
 }

@@ -36,7 +36,7 @@ struct AuditVerifyCommand: ParsableCommand {
 
             The school's signatures prove nothing against the school itself: holding the private key, \
             it could rewrite its log and re-sign, or delete checkpoints with the events. Witnesses catch \
-            that: their cosignatures held by the school (letopis witness add) and given with \
+            that: the witnesses' cosignatures held by the school (letopis witness add) and given with \
             --cosignature are checked against the events; each is listed as "witnessed", and a log that \
             disagrees with one is NOT INTACT even when every school signature checks. Nothing is proved \
             of events after the last checkpoint.

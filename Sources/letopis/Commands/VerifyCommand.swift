@@ -21,7 +21,9 @@ struct VerifyCommand: ParsableCommand {
             it, or use letopis audit verify --public-key); anything about events after the last \
             checkpoint, which nobody signed yet; nor anything against the school itself, which holds \
             the private key and could rewrite its log, delete its checkpoints and sign new ones. Only \
-            copies of checkpoints held elsewhere (witnesses, exports, proofs already handed out) catch that.
+            copies of checkpoints held elsewhere catch that (exports, proofs already handed out, and \
+            witnesses): the witnesses' cosignatures the school holds (letopis witness add) are checked \
+            against the events too, and a log that disagrees with one fails, naming the witness.
 
             Exit status: 0 when every log checks out; 1 when any finding is named (a broken chain or \
             tree, a cut or rewritten log, a checkpoint with a bad signature) or the store cannot be \
@@ -63,7 +65,10 @@ struct VerifyCommand: ParsableCommand {
             }
             print(checkpointLine(findings))
             for problem in findings.problems { print("  NOT INTACT: \(problem)") }
-            if !report.isIntact || !findings.isIntact { failed = true }
+            // The witnesses' cosignatures the school holds: the one check a school re-signing its own rewrite cannot pass.
+            let witnessed = try WitnessAudit.check(log: log)
+            for line in witnessed.lines { print(line) }
+            if !report.isIntact || !findings.isIntact || !witnessed.isIntact { failed = true }
         }
         if failed { throw ExitCode(1) }
     }
