@@ -5,7 +5,8 @@ Written from docs/log-format.md alone: it imports nothing of Letopis, only the
 Python standard library and the `cryptography` package (for Ed25519).
 
 usage: verify-export.py [EXPORT.jsonl] [--public-key KEY] [--proof PROOF.json ...]
-                        [--checkpoint CHECKPOINT.json] [--schemas DIR] [--quiet]
+                        [--checkpoint CHECKPOINT.json ...] [--keep-checkpoint FILE]
+                        [--schemas DIR] [--quiet]
 
   EXPORT.jsonl        the output of `letopis export` (one or more schools)
   --public-key KEY    the school's published public key: a PEM file, a file or a
@@ -13,7 +14,15 @@ usage: verify-export.py [EXPORT.jsonl] [--public-key KEY] [--proof PROOF.json ..
                       Without it the key the export names is used, with a warning:
                       anyone can sign with a key of their own.
   --proof FILE        an inclusion or consistency proof (`letopis proof`); may repeat
-  --checkpoint FILE   a checkpoint to check proofs against instead of their own
+  --checkpoint FILE   a checkpoint you kept (from an earlier export, proof or report);
+                      may repeat. The export must extend it: its Merkle root at the
+                      checkpoint's size must be the one you hold, and an export that
+                      ends before that size was cut. Proofs of its size are checked
+                      against it instead of the checkpoint they carry.
+  --keep-checkpoint FILE
+                      when everything checks out, write the export's signed checkpoint
+                      to FILE (one school's export only), to give with --checkpoint
+                      next time
   --schemas DIR       the event catalog (*.proto) to check each readable payload
                       against its stored bytes; default: ../schemas next to this
                       script when it is there (else payloads are not checked)
@@ -23,7 +32,8 @@ without a gap; each event's stored bytes hash to its hash and link to the event
 before; every readable field equals what the stored bytes hold (the payload too,
 decoded with the schemas); the Merkle root
 recomputed from the file (and the prefix subtrees) equals the root the school
-signed; the checkpoint's Ed25519 signature. Exit status: 0 when everything
+signed; the checkpoint's Ed25519 signature; that the export extends every
+checkpoint you kept (--checkpoint). Exit status: 0 when everything
 checks out, 1 when anything does not (each failure is named), 2 for bad usage.
 """
 
@@ -492,13 +502,13 @@ class Report:
             print("warning  " + text)
 
 
-def check_export(path, key, report, catalog=None):
+def check_export(path, key, report, catalog=None, kept=()):
     try:
         handle = open(path, "r", encoding="utf-8")
     except OSError as error:
         report.fail("cannot read %s: %s" % (path, error))
-        return
-    events, line_number, sections = [], 0, 0
+        return []
+    events, line_number, sections, schools, checkpoints = [], 0, 0, set(), []
     with handle:
         for text in handle:
             line_number += 1
@@ -508,13 +518,19 @@ def check_export(path, key, report, catalog=None):
                 line = json.loads(text)
             except ValueError:
                 report.fail("line %d is not JSON" % line_number)
-                return
+                return []
             if isinstance(line, dict) and line.get("format") == "letopis-export-checkpoint-v1":
                 sections += 1
+                school = line.get("school")
+                mine = [(name, cp) for name, cp in kept if cp.get("school") == school]
+                schools.add(school)
+                checkpoints.append(line.get("checkpoint"))
                 try:
-                    check_section(events, line, key, report, catalog)
+                    roots, trailer_key = check_section(events, line, key, report, catalog,
+                                                       [cp.get("size") for _, cp in mine])
+                    check_kept(school, line, roots, trailer_key, mine, key, report)
                 except Rejected as rejected:
-                    report.fail("%s: %s" % (line.get("school"), rejected))
+                    report.fail("%s: %s" % (school, rejected))
                 events = []
             else:
                 events.append(line)
@@ -522,9 +538,16 @@ def check_export(path, key, report, catalog=None):
         report.fail("%d event lines at the end have no checkpoint line after them (a cut export)" % len(events))
     if sections == 0:
         report.fail("%s holds no checkpoint line: not an export of `letopis export`" % path)
+    for name, cp in kept:
+        if cp.get("school") not in schools:
+            report.fail("%s: you hold a checkpoint of school %r, but the export has no events of it"
+                        % (name, cp.get("school")))
+    return checkpoints
 
 
-def check_section(events, trailer, key, report, catalog=None):
+def check_section(events, trailer, key, report, catalog=None, sizes=()):
+    """Checks one school's events and checkpoint line; returns the Merkle roots at
+    `sizes` (those the file can give) and the key that signed its checkpoint."""
     school, first, last = trailer.get("school"), trailer.get("from"), trailer.get("to")
     if not isinstance(first, int) or not isinstance(last, int) or not 1 <= first <= last:
         raise Rejected("the checkpoint line's from/to are not a range: %r, %r" % (first, last))
@@ -533,6 +556,7 @@ def check_section(events, trailer, key, report, catalog=None):
                        % (len(events), first, last, last - first + 1))
     edge = Edge(first - 1, [unhex(h, "a prefix hash") for h in trailer.get("prefix", [])])
     previous = ZERO if first == 1 else None
+    roots = {first - 1: edge.root()} if first - 1 in sizes else {}
     for offset, line in enumerate(events):
         if not isinstance(line, dict):
             raise Rejected("an event line is not a JSON object")
@@ -541,6 +565,8 @@ def check_section(events, trailer, key, report, catalog=None):
         fields = check_event(line, first + offset, previous, catalog)
         previous = fields["hash"]
         edge.append(0, leaf(fields["hash"]))
+        if first + offset in sizes:
+            roots[first + offset] = edge.root()
     report.ok("%s: events %d … %d: every hash, link and field checks out%s"
               % (school, first, last, "" if catalog is not None else " (payloads not checked: no schemas)"))
     root = edge.root()
@@ -553,11 +579,48 @@ def check_section(events, trailer, key, report, catalog=None):
         report.warn("%s: the export names the public key %s, not the one given" % (school, trailer["publicKey"]))
     time = check_checkpoint(trailer["checkpoint"], school, last, root, key, report)
     report.ok("%s: the checkpoint of %s is signed by the school's key" % (school, time))
+    return roots, trailer["checkpoint"].get("publicKey")
+
+
+def check_kept(school, trailer, roots, trailer_key, kept, key, report):
+    """Checks the export against the checkpoints the auditor kept of this school.
+    The export's own checkpoint only vouches for what it holds: an export cut back
+    to an earlier signed size is as well signed as a whole one. Only a later
+    checkpoint kept from before shows the cut."""
+    first, last = trailer["from"], trailer["to"]
+    if not kept:
+        report.warn("%s: no checkpoint of your own was given: an export cut back to an earlier signed size "
+                    "cannot be told from a complete one (keep this export's checkpoint and give it with "
+                    "--checkpoint next time)" % school)
+        return
+    for name, cp in kept:
+        size = cp.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise Rejected("%s: your checkpoint's size is not a number of events: %r" % (name, size))
+        root = unhex(cp.get("root"), "%s: your checkpoint's root" % name)
+        time = check_checkpoint(cp, school, size, root, key, report)
+        if key is None and cp.get("publicKey") != trailer_key:
+            raise Rejected("%s: your checkpoint of %d events was signed by the key %s, the export's by %s: "
+                           "not the same school's key" % (name, size, cp.get("publicKey"), trailer_key))
+        if size > last:
+            raise Rejected("the export ends at #%d but you hold a checkpoint of %d events signed %s: "
+                           "events were cut (%s)" % (last, size, time, name))
+        if size not in roots:
+            report.warn("%s: your checkpoint of %d events ends before the export's first event #%d: the export "
+                        "cannot be checked against it (export from event 1, or ask for a consistency proof)"
+                        % (school, size, first))
+            continue
+        if roots[size] != root:
+            raise Rejected("the export's events 1 … %d give the root %s, but your checkpoint of %d events signed "
+                           "%s says %s: the log was rewritten since (%s)"
+                           % (size, roots[size].hex(), size, time, root.hex(), name))
+        report.ok("%s: the export extends your checkpoint of %d events signed %s: its root at %d is the one "
+                  "you hold" % (school, size, time, size))
 
 
 # -- proofs --------------------------------------------------------------------
 
-def check_proof(path, key, checkpoint, report):
+def check_proof(path, key, kept, report):
     try:
         with open(path, "r", encoding="utf-8") as handle:
             proof = json.load(handle)
@@ -582,7 +645,7 @@ def check_proof(path, key, checkpoint, report):
                 raise Rejected("the audit path does not lead from event #%d to the root" % seq)
             report.ok("%s: event #%d (%s %s) is in the tree of %d events with root %s"
                       % (path, seq, fields["type"], fields["stream"], size, root.hex()))
-            ends = [(checkpoint or proof.get("checkpoint"), size, root)]
+            ends = [(kept_of(kept, school, size) or proof.get("checkpoint"), size, root)]
         elif kind == "letopis-consistency-proof-v1":
             m, n = proof["fromSize"], proof["toSize"]
             first_root, second_root = unhex(proof["fromRoot"], "fromRoot"), unhex(proof["toRoot"], "toRoot")
@@ -591,8 +654,7 @@ def check_proof(path, key, checkpoint, report):
             report.ok("%s: the tree of %d events extends the tree of %d events" % (path, n, m))
             ends = []
             for cp, size, root in ((proof.get("fromCheckpoint"), m, first_root), (proof.get("toCheckpoint"), n, second_root)):
-                if checkpoint is not None and checkpoint.get("size") == size:
-                    cp = checkpoint
+                cp = kept_of(kept, school, size) or cp
                 if cp is not None:
                     ends.append((cp, size, root))
             if not ends:
@@ -611,6 +673,14 @@ def check_proof(path, key, checkpoint, report):
         report.fail("%s: malformed proof (%s)" % (path, error))
 
 
+def kept_of(kept, school, size):
+    """The checkpoint the auditor kept of this school and size, if any."""
+    for _, cp in kept:
+        if cp.get("school") == school and cp.get("size") == size:
+            return cp
+    return None
+
+
 def main(argv):
     parser = argparse.ArgumentParser(
         prog="verify-export.py",
@@ -619,22 +689,36 @@ def main(argv):
     parser.add_argument("export", nargs="?", help="the output of `letopis export` (JSON lines)")
     parser.add_argument("--public-key", help="the school's published public key: PEM file, base64 or hex")
     parser.add_argument("--proof", action="append", default=[], help="an inclusion or consistency proof file (repeatable)")
-    parser.add_argument("--checkpoint", help="a checkpoint file to check proofs against")
+    parser.add_argument("--checkpoint", action="append", default=[],
+                        help="a checkpoint you kept (repeatable): the export must extend it, and proofs of its "
+                             "size are checked against it")
+    parser.add_argument("--keep-checkpoint", metavar="FILE",
+                        help="when everything checks out, write the export's signed checkpoint to FILE")
     parser.add_argument("--schemas", help="the directory of the catalog's *.proto files (default: ../schemas next to this script)")
     parser.add_argument("--quiet", action="store_true", help="print only failures and warnings")
     args = parser.parse_args(argv)
+    if args.keep_checkpoint and not args.export:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write("verify-export.py: --keep-checkpoint keeps the checkpoint of an export: give the export\n")
+        return 2
     if not args.export and not args.proof:
         parser.print_usage(sys.stderr)
         sys.stderr.write("verify-export.py: give an export file, --proof files, or both\n")
         return 2
     report = Report(args.quiet)
-    key = checkpoint = None
+    key, kept = None, []
     try:
         if args.public_key:
             key = load_public_key(args.public_key)
-        if args.checkpoint:
-            with open(args.checkpoint, "r", encoding="utf-8") as handle:
-                checkpoint = json.load(handle)
+        for name in args.checkpoint:
+            with open(name, "r", encoding="utf-8") as handle:
+                try:
+                    cp = json.load(handle)
+                except ValueError as error:
+                    raise Rejected("%s is not one JSON object (the JSON `letopis checkpoint` prints): %s" % (name, error))
+            if not isinstance(cp, dict) or cp.get("format") != "letopis-checkpoint-v1":
+                raise Rejected("%s is not a letopis-checkpoint-v1 (the JSON `letopis checkpoint` prints)" % name)
+            kept.append((name, cp))
     except (Rejected, OSError, ValueError) as error:
         sys.stderr.write("verify-export.py: %s\n" % error)
         return 2
@@ -649,12 +733,24 @@ def main(argv):
             return 2
         if catalog is None:
             report.warn("no schemas: readable payloads are not checked against their stored bytes (use --schemas)")
-        check_export(args.export, key, report, catalog)
+        signed = check_export(args.export, key, report, catalog, kept)
     for proof in args.proof:
-        check_proof(proof, key, checkpoint, report)
+        check_proof(proof, key, kept, report)
     if report.failures:
         print("NOT VERIFIED: %d check(s) failed" % report.failures)
         return 1
+    if args.keep_checkpoint:
+        if len(signed) != 1:
+            print("NOT KEPT: the export holds %d schools; --keep-checkpoint keeps the checkpoint of one" % len(signed))
+            return 1
+        try:
+            with open(args.keep_checkpoint, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(signed[0], ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+        except OSError as error:
+            sys.stderr.write("verify-export.py: cannot write %s: %s\n" % (args.keep_checkpoint, error))
+            return 2
+        report.ok("the export's checkpoint of %d events is kept in %s: give it with --checkpoint next time"
+                  % (signed[0]["size"], args.keep_checkpoint))
     print("VERIFIED" + (" (with warnings)" if report.warnings else ""))
     return 0
 

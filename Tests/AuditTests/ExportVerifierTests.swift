@@ -169,4 +169,77 @@ import Testing
         #expect(rejected.status == 1 && rejected.out.contains("does not lead"), "\(rejected.out)")
         #expect(try Self.letopis(["verify-proof", proof, "--public-key", e.publicKey]).status == 1)
     }
+
+    /// An export cut back to an earlier signed size is well formed and validly
+    /// signed; only a later checkpoint the auditor kept shows the cut.
+    @Test func aKeptCheckpointShowsAnExportCutBackToAnEarlierSignedSize() throws {
+        let e = try Exported()
+        defer { e.dir.cleanup() }
+        let lines = try e.lines()
+        let head = lines.count - 1
+        // The export's own checkpoint, kept by the auditor.
+        let kept = e.dir.path + "/kept.json"
+        let trailer = try Self.object(lines[head])
+        #expect(trailer["to"] as? Int == head)
+        let keeping = try Self.verifier([e.export, "--public-key", e.publicKey, "--keep-checkpoint", kept])
+        #expect(keeping.status == 0 && keeping.out.contains("is kept in \(kept)"), "\(keeping.out)")
+        #expect(NSDictionary(dictionary: try Self.object(try String(contentsOfFile: kept, encoding: .utf8)))
+            .isEqual(to: trailer["checkpoint"] as! [String: Any]), "the kept checkpoint is not the export's")
+
+        // An earlier size the school signed by itself (a period closed, a backup recorded).
+        let listed = try Self.letopis(["checkpoint", "--store", e.store, "--list"])
+        let sizes = listed.out.split(separator: "\n").compactMap { Int($0.split(separator: "\t").first ?? "") }
+        let earlier = try #require(sizes.filter { $0 < head }.max(), "no checkpoint before the head:\n\(listed.out)")
+        // Its checkpoint line as the store gives it: an export of events 1 … earlier.
+        let upTo = e.dir.path + "/upto.jsonl"
+        #expect(try Self.letopis(["export", "--store", e.store, "--to", String(earlier), "--out", upTo]).status == 0)
+        let earlierTrailer = try #require(try String(contentsOfFile: upTo, encoding: .utf8).split(separator: "\n").last.map(String.init))
+        let earlierCheckpoint = try Self.object(earlierTrailer)["checkpoint"] as! [String: Any]
+        let signedAt = try #require(earlierCheckpoint["time"] as? String)
+        #expect(earlierCheckpoint["size"] as? Int == earlier)
+        let keptEarlier = e.dir.path + "/kept-earlier.json"
+        try Self.line(earlierCheckpoint).write(toFile: keptEarlier, atomically: true, encoding: .utf8)
+
+        // The full export's event lines cut back to `earlier`, with that size's checkpoint line.
+        let cut = try e.tampered { lines in
+            lines = Array(lines.prefix(earlier)) + [earlierTrailer]
+        }
+        let alone = try Self.verifier([cut, "--public-key", e.publicKey])
+        #expect(alone.status == 0, "the cut export is well formed and signed:\n\(alone.out)")
+        #expect(alone.out.contains("no checkpoint of your own was given: an export cut back to an earlier signed size cannot be told from a complete one"), "\(alone.out)")
+
+        let refused = try Self.verifier([cut, "--public-key", e.publicKey, "--checkpoint", kept])
+        #expect(refused.status == 1, "\(refused.out)")
+        let time = try #require(trailer["checkpoint"] as? [String: Any])["time"] as! String
+        #expect(refused.out.contains("REJECTED s01: the export ends at #\(earlier) but you hold a checkpoint of \(head) events signed \(time): events were cut"), "\(refused.out)")
+        // Without the published key too: the kept checkpoint is checked with the key it names.
+        let keyless = try Self.verifier([cut, "--checkpoint", kept])
+        #expect(keyless.status == 1 && keyless.out.contains("events were cut"), "\(keyless.out)")
+
+        // The whole export against a kept checkpoint of its own size, and of an earlier one.
+        for (name, file) in [("the same size", kept), ("an earlier size", keptEarlier)] {
+            let passed = try Self.verifier([e.export, "--public-key", e.publicKey, "--checkpoint", file])
+            #expect(passed.status == 0, "\(name):\n\(passed.out)")
+            #expect(passed.out.contains("the export extends your checkpoint of"), "\(name):\n\(passed.out)")
+            #expect(!passed.out.contains("no checkpoint of your own"), "\(name):\n\(passed.out)")
+        }
+        let both = try Self.verifier([e.export, "--public-key", e.publicKey, "--checkpoint", keptEarlier, "--checkpoint", kept])
+        #expect(both.status == 0, "\(both.out)")
+        #expect(both.out.contains("the export extends your checkpoint of \(earlier) events signed \(signedAt)"), "\(both.out)")
+
+        // A kept checkpoint of the school's key over another root: the history was rewritten since.
+        let store = try Store.open(at: e.store)
+        let signer = try SchoolKeys.signer(store: store, school: "s01")
+        let other = try signer.sign(size: UInt64(earlier), root: Merkle.emptyRoot, time: Timestamp(microseconds: 1_730_000_000_000_000))
+        let keptOther = e.dir.path + "/kept-other.json"
+        try other.json().write(toFile: keptOther, atomically: true, encoding: .utf8)
+        let rewritten = try Self.verifier([e.export, "--public-key", e.publicKey, "--checkpoint", keptOther])
+        #expect(rewritten.status == 1 && rewritten.out.contains("the log was rewritten since"), "\(rewritten.out)")
+        // A kept checkpoint signed by another key is refused, not taken as the school's.
+        let forger = CheckpointSigner(school: "s01", key: .init())
+        let forged = try forger.sign(size: UInt64(earlier), root: other.root, time: other.time)
+        try forged.json().write(toFile: keptOther, atomically: true, encoding: .utf8)
+        let foreign = try Self.verifier([e.export, "--public-key", e.publicKey, "--checkpoint", keptOther])
+        #expect(foreign.status == 1 && foreign.out.contains("does not verify with the school's public key"), "\(foreign.out)")
+    }
 }

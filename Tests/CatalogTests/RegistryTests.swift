@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 import Testing
 
 @Suite struct RegistryTests {
@@ -10,6 +11,24 @@ import Testing
             "personal_data.proto", "access.proto", "journal.proto", "diary.proto",
             "operations.proto",
         ])
+    }
+
+    /// docs/log-format.md, "The payload": the table of which file holds the message
+    /// of each event type is the schemas' own, every type in its file.
+    @Test func theLogFormatsTableOfPayloadMessagesIsTheSchemas() throws {
+        let schema = try ProtoSchema.load()
+        let page = ProtoSchema.directory.deletingLastPathComponent().appendingPathComponent("docs/log-format.md")
+        let text = try String(contentsOf: page, encoding: .utf8)
+        var documented: [String: [String]] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("| `schemas/") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let file = String(cells[0].dropFirst("`schemas/".count).dropLast())
+            #expect(documented[file] == nil, "\(file) twice in the table")
+            documented[file] = cells[1].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " `")) }
+        }
+        var expected = schema.messagesByFile.mapValues { $0.map(\.name) }
+        expected["common.proto"] = nil
+        #expect(documented == expected)
     }
 
     @Test(arguments: EventKind.allCases)
