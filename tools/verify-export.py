@@ -6,6 +6,7 @@ Python standard library and the `cryptography` package (for Ed25519).
 
 usage: verify-export.py [EXPORT.jsonl] [--public-key KEY] [--proof PROOF.json ...]
                         [--checkpoint CHECKPOINT.json ...] [--keep-checkpoint FILE]
+                        [--cosignature COSIGNATURE.json ...] [--allow-unsigned-from]
                         [--schemas DIR] [--quiet]
 
   EXPORT.jsonl        the output of `letopis export` (one or more schools)
@@ -19,6 +20,15 @@ usage: verify-export.py [EXPORT.jsonl] [--public-key KEY] [--proof PROOF.json ..
                       checkpoint's size must be the one you hold, and an export that
                       ends before that size was cut. Proofs of its size are checked
                       against it instead of the checkpoint they carry.
+  --cosignature FILE  a witness's cosignature of a school checkpoint (the district's,
+                      an auditor's, a parent committee's: docs/log-format.md, "Witness
+                      cosignatures"); may repeat. Its signature must check with the key
+                      it names (compare that key with the one the witness published),
+                      and the export's root at its size must be the one it cosigned: a
+                      log rewritten after it was witnessed is refused, whoever re-signed it.
+  --allow-unsigned-from
+                      accept a consistency proof whose old root no checkpoint signs
+                      (it then proves only that the newer tree extends that root)
   --keep-checkpoint FILE
                       when everything checks out, write the export's signed checkpoint
                       to FILE (one school's export only), to give with --checkpoint
@@ -33,7 +43,7 @@ before; every readable field equals what the stored bytes hold (the payload too,
 decoded with the schemas); the Merkle root
 recomputed from the file (and the prefix subtrees) equals the root the school
 signed; the checkpoint's Ed25519 signature; that the export extends every
-checkpoint you kept (--checkpoint). Exit status: 0 when everything
+checkpoint you kept (--checkpoint) and every cosignature given (--cosignature). Exit status: 0 when everything
 checks out, 1 when anything does not (each failure is named), 2 for bad usage.
 """
 
@@ -502,7 +512,7 @@ class Report:
             print("warning  " + text)
 
 
-def check_export(path, key, report, catalog=None, kept=()):
+def check_export(path, key, report, catalog=None, kept=(), cosigned=()):
     try:
         handle = open(path, "r", encoding="utf-8")
     except OSError as error:
@@ -523,12 +533,14 @@ def check_export(path, key, report, catalog=None, kept=()):
                 sections += 1
                 school = line.get("school")
                 mine = [(name, cp) for name, cp in kept if cp.get("school") == school]
+                witnessed = [(name, c) for name, c in cosigned if c.get("school") == school]
                 schools.add(school)
                 checkpoints.append(line.get("checkpoint"))
                 try:
                     roots, trailer_key = check_section(events, line, key, report, catalog,
-                                                       [cp.get("size") for _, cp in mine])
+                                                       [cp.get("size") for _, cp in mine + witnessed])
                     check_kept(school, line, roots, trailer_key, mine, key, report)
+                    check_cosigned(school, line, roots, witnessed, report)
                 except Rejected as rejected:
                     report.fail("%s: %s" % (school, rejected))
                 events = []
@@ -542,6 +554,9 @@ def check_export(path, key, report, catalog=None, kept=()):
         if cp.get("school") not in schools:
             report.fail("%s: you hold a checkpoint of school %r, but the export has no events of it"
                         % (name, cp.get("school")))
+    for name, c in cosigned:
+        if c.get("school") not in schools:
+            report.fail("%s: a cosignature of school %r, but the export has no events of it" % (name, c.get("school")))
     return checkpoints
 
 
@@ -618,9 +633,65 @@ def check_kept(school, trailer, roots, trailer_key, kept, key, report):
                   "you hold" % (school, size, time, size))
 
 
+# -- witnesses' cosignatures ----------------------------------------------------
+
+COSIGNATURE_KINDS = ("district", "auditor", "committee", "witness")
+
+
+def cosigner(c):
+    return '%s "%s" (key %s)' % (c.get("kind"), c.get("witness"), c.get("witnessKey"))
+
+
+def check_cosignature(c):
+    """Checks a cosignature's own signature (docs/log-format.md, "The signed message");
+    returns its size and root."""
+    if not isinstance(c, dict) or c.get("format") != "letopis-cosignature-v1":
+        raise Rejected("not a letopis-cosignature-v1")
+    size = c.get("size")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise Rejected("its size is not a number of events: %r" % (size,))
+    root = unhex(c.get("root"), "its root")
+    if c.get("kind") not in COSIGNATURE_KINDS:
+        raise Rejected("its kind %r is none of %s" % (c.get("kind"), ", ".join(COSIGNATURE_KINDS)))
+    fields = [c.get(name) for name in ("witness", "school", "checkpointTime", "time")]
+    if not all(isinstance(value, str) and value and "\n" not in value for value in fields):
+        raise Rejected("its witness, school or times are not one-line strings")
+    message = ("letopis cosignature v1\nwitness %s\nkind %s\nschool %s\nsize %d\nroot %s\n"
+               "checkpoint-time %s\ntime %s\n" % (c["witness"], c["kind"], c["school"], size, root.hex(),
+                                                   c["checkpointTime"], c["time"]))
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(c.get("witnessKey", ""), validate=True))
+        key.verify(base64.b64decode(c.get("signature", ""), validate=True), message.encode("utf-8"))
+    except (binascii.Error, ValueError, TypeError):
+        raise Rejected("its witnessKey or signature is not base64 of the right length")
+    except InvalidSignature:
+        raise Rejected("its signature does not verify with the witness key it names: a forged or altered cosignature")
+    return size, root
+
+
+def check_cosigned(school, trailer, roots, cosigned, report):
+    """Checks the export against the witnesses' cosignatures of this school: the
+    export's root at each cosigned size must be the one the witness cosigned."""
+    last = trailer["to"]
+    for name, c in cosigned:
+        size, root = check_cosignature(c)
+        if size > last:
+            raise Rejected("the export ends at #%d but %s cosigned %d events at %s: events were cut after they "
+                           "were witnessed (%s)" % (last, cosigner(c), size, c["time"], name))
+        if size not in roots:
+            report.warn("%s: the cosignature of %d events by %s ends before the export's first event #%d: the "
+                        "export cannot be checked against it" % (school, size, cosigner(c), trailer["from"]))
+            continue
+        if roots[size] != root:
+            raise Rejected("the export's events 1 … %d give the root %s, but %s cosigned the root %s at %s: the "
+                           "log was rewritten after it was witnessed (%s)"
+                           % (size, roots[size].hex(), cosigner(c), root.hex(), c["time"], name))
+        report.ok("%s: witnessed: %d events by %s, cosigned %s" % (school, size, cosigner(c), c["time"]))
+
+
 # -- proofs --------------------------------------------------------------------
 
-def check_proof(path, key, kept, report):
+def check_proof(path, key, kept, report, allow_unsigned_from=False):
     try:
         with open(path, "r", encoding="utf-8") as handle:
             proof = json.load(handle)
@@ -657,8 +728,16 @@ def check_proof(path, key, kept, report):
                 cp = kept_of(kept, school, size) or cp
                 if cp is not None:
                     ends.append((cp, size, root))
-            if not ends:
-                ends = [(None, n, second_root)]
+                elif size == m:
+                    unsigned = ("the old root %d/%s is not signed by the school: this proves only that the tree of %d "
+                                "events extends a tree of %d events with that root, not that the school's log ever had it"
+                                % (m, first_root.hex(), n, m))
+                    if not allow_unsigned_from:
+                        raise Rejected(unsigned + " (--allow-unsigned-from accepts it; or give the checkpoint of %d "
+                                                  "events you kept with --checkpoint)" % m)
+                    report.warn("%s: %s" % (path, unsigned))
+            if not [end for end in ends if end[1] == n]:
+                ends.append((None, n, second_root))
         else:
             raise Rejected("not a Letopis proof (format %r)" % kind)
         for cp, size, root in ends:
@@ -692,6 +771,11 @@ def main(argv):
     parser.add_argument("--checkpoint", action="append", default=[],
                         help="a checkpoint you kept (repeatable): the export must extend it, and proofs of its "
                              "size are checked against it")
+    parser.add_argument("--cosignature", action="append", default=[],
+                        help="a witness's cosignature (repeatable): the export's root at its size must be the one "
+                             "it cosigned")
+    parser.add_argument("--allow-unsigned-from", action="store_true",
+                        help="accept a consistency proof whose old root no checkpoint signs")
     parser.add_argument("--keep-checkpoint", metavar="FILE",
                         help="when everything checks out, write the export's signed checkpoint to FILE")
     parser.add_argument("--schemas", help="the directory of the catalog's *.proto files (default: ../schemas next to this script)")
@@ -701,12 +785,12 @@ def main(argv):
         parser.print_usage(sys.stderr)
         sys.stderr.write("verify-export.py: --keep-checkpoint keeps the checkpoint of an export: give the export\n")
         return 2
-    if not args.export and not args.proof:
+    if not args.export and not args.proof and not args.cosignature:
         parser.print_usage(sys.stderr)
         sys.stderr.write("verify-export.py: give an export file, --proof files, or both\n")
         return 2
     report = Report(args.quiet)
-    key, kept = None, []
+    key, kept, cosigned = None, [], []
     try:
         if args.public_key:
             key = load_public_key(args.public_key)
@@ -719,6 +803,15 @@ def main(argv):
             if not isinstance(cp, dict) or cp.get("format") != "letopis-checkpoint-v1":
                 raise Rejected("%s is not a letopis-checkpoint-v1 (the JSON `letopis checkpoint` prints)" % name)
             kept.append((name, cp))
+        for name in args.cosignature:
+            with open(name, "r", encoding="utf-8") as handle:
+                try:
+                    c = json.load(handle)
+                except ValueError as error:
+                    raise Rejected("%s is not one JSON object (a cosignature): %s" % (name, error))
+            if not isinstance(c, dict) or c.get("format") != "letopis-cosignature-v1":
+                raise Rejected("%s is not a letopis-cosignature-v1 (the JSON `letopis witness cosign` writes)" % name)
+            cosigned.append((name, c))
     except (Rejected, OSError, ValueError) as error:
         sys.stderr.write("verify-export.py: %s\n" % error)
         return 2
@@ -733,9 +826,18 @@ def main(argv):
             return 2
         if catalog is None:
             report.warn("no schemas: readable payloads are not checked against their stored bytes (use --schemas)")
-        signed = check_export(args.export, key, report, catalog, kept)
+        signed = check_export(args.export, key, report, catalog, kept, cosigned)
+    elif cosigned:
+        report.warn("--cosignature without an export: the cosignatures' signatures are checked, not the log")
+        for name, c in cosigned:
+            try:
+                size, _ = check_cosignature(c)
+                report.ok("%s: a cosignature of %d events of %s by %s, cosigned %s"
+                          % (name, size, c.get("school"), cosigner(c), c.get("time")))
+            except Rejected as rejected:
+                report.fail("%s: %s" % (name, rejected))
     for proof in args.proof:
-        check_proof(proof, key, kept, report)
+        check_proof(proof, key, kept, report, args.allow_unsigned_from)
     if report.failures:
         print("NOT VERIFIED: %d check(s) failed" % report.failures)
         return 1

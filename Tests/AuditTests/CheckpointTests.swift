@@ -5,6 +5,20 @@ import Testing
 @testable import Audit
 
 @Suite struct CheckpointTests {
+    @Test func aDemosKeyFollowsFromItsSeedAndARealSchoolsIsRandom() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        func key(_ name: String, seed: UInt64?, school: String = "s01") throws -> Data {
+            let store = try Store.create(at: dir.path + "/" + name, kind: .school)
+            return try SchoolKeys.ensure(store: store, school: school, demoSeed: seed).publicKey.rawRepresentation
+        }
+        let demo = try key("a", seed: 2024)
+        #expect(try key("b", seed: 2024) == demo, "the same seed gave another key")
+        #expect(try key("c", seed: 7) != demo)
+        #expect(try key("d", seed: 2024, school: "s02") != demo, "two schools of one demo share a key")
+        #expect(try key("e", seed: nil) != demo && key("f", seed: nil) != key("g", seed: nil))
+    }
+
     @Test func keysAreCreatedPrivateAndRefusedWhenReadableByOthers() throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanup() }

@@ -244,5 +244,25 @@ import Testing
         let given = try ProgramRunner.run(ProgramRunner.letopis, ["audit", "verify", "--store", rewrittenPath, "--school", "s1", "--cosignature", file],
                                           environment: ["LETOPIS_STORE": nil])
         #expect(given.status == 1 && given.out.contains("NOT INTACT against a witness"), "\(given.out)")
+
+        // Without Letopis: each log's export checked against the witness's cosignature by
+        // tools/verify-export.py (written from docs/log-format.md alone).
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tools/verify-export.py").path
+        for (path, genuine) in [(schoolPath, true), (rewrittenPath, false)] {
+            let export = try ProgramRunner.run(ProgramRunner.letopis, ["export", "--store", path, "--school", "s1"],
+                                               environment: ["LETOPIS_STORE": nil])
+            try #require(export.status == 0, "\(export.err)")
+            let exported = path + ".jsonl"
+            try export.out.write(toFile: exported, atomically: true, encoding: .utf8)
+            let checked = try ProgramRunner.run("/usr/bin/env", ["python3", script, exported, "--cosignature", file])
+            if genuine {
+                #expect(checked.status == 0 && checked.out.contains("ok       s1: witnessed: 200 events by district \"Ромашкинский район\""),
+                        "\(checked.out)\(checked.err)")
+            } else {
+                #expect(checked.status == 1 && checked.out.contains("REJECTED s1: the export's events 1 … 200 give the root")
+                        && checked.out.contains("the log was rewritten after it was witnessed"), "\(checked.out)\(checked.err)")
+            }
+        }
     }
 }

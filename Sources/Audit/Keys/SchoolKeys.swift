@@ -13,8 +13,11 @@ import Foundation
 public enum SchoolKeys {
     /// Creates the school's key pair unless it exists, and returns the signer.
     /// Idempotent: `letopis init`, `letopis demo` and `letopis key create` call it.
+    /// `demoSeed` (a demo store only) makes the key follow from the demo's seed,
+    /// so the auditors' guide can quote the demo's key and signatures; such a key
+    /// is public knowledge and signs nothing of a real school.
     @discardableResult
-    public static func ensure(store: Store, school: String) throws -> CheckpointSigner {
+    public static func ensure(store: Store, school: String, demoSeed: UInt64? = nil) throws -> CheckpointSigner {
         try Store.validate(schoolID: school)
         let path = store.keyPath(school: school)
         if FileManager.default.fileExists(atPath: path) {
@@ -22,7 +25,10 @@ public enum SchoolKeys {
         }
         let directory = (path as NSString).deletingLastPathComponent
         try makePrivateDirectory(directory)
-        let key = Curve25519.Signing.PrivateKey()
+        let key = try demoSeed.map { seed in
+            let material = Array("letopis demo school key\u{0}\(seed)\u{0}\(school)".utf8)
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: Array(SHA256.hash(data: material)))
+        } ?? Curve25519.Signing.PrivateKey()
         try writeNew(path, contents: pem(label: "PRIVATE KEY", der: pkcs8Prefix + Array(key.rawRepresentation)), mode: 0o600)
         try writePublic(key.publicKey, store: store, school: school)
         return CheckpointSigner(school: school, key: key)

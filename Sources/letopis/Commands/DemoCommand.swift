@@ -20,7 +20,8 @@ struct DemoCommand: AsyncParsableCommand {
             entered late, some corrected), illness that comes in waves, final grades, period closes
             and one reopening, moves, departures and arrivals, quarterly backups, rollout reports,
             diary acknowledgements and daily sign-ins. Then it builds every view and prints a
-            summary with the commands to look at the results. Each school gets its signing key, and
+            summary with the commands to look at the results. Each school gets its signing key (made
+            from the seed, so a demo's key is public: never sign a real school's records with it), and
             a signed checkpoint at each period close and backup. Last, the coordinator issues new slips
             to sample people of the first school (see letopis demo-slips), which are printed: the
             generated year is byte-identical for the same options, these last few events are dated today.
@@ -160,12 +161,12 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("building the views of \(id): \(error)")
         }
-        // The school's key, and the checkpoints it signs at each period close and
-        // backup (the key is random: it is not part of the log).
+        // The school's key (from the seed: a demo's key is public, and the auditors'
+        // guide quotes it), and the checkpoints it signs at each period close and backup.
         let auditStarted = Date()
         let checkpoints: Int
         do {
-            let signer = try SchoolKeys.ensure(store: store, school: id)
+            let signer = try SchoolKeys.ensure(store: store, school: id, demoSeed: generator.options.seed)
             checkpoints = try Checkpointer(log: log, signer: signer).catchUp().signed.count
             try log.environment.sync()
         } catch {
